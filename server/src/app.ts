@@ -1,0 +1,194 @@
+/**
+ * Builds the whole server on one HTTP port: REST under /api, the collaboration
+ * WebSocket under /collab, and the built client for everything else.
+ */
+import fs from 'node:fs';
+import http from 'node:http';
+import path from 'node:path';
+import type { AddressInfo } from 'node:net';
+import express, { type ErrorRequestHandler, type NextFunction, type Request, type Response } from 'express';
+import helmet from 'helmet';
+import { pino, type Logger } from 'pino';
+import type { ApiErrorBody } from '@jane/shared';
+import type { Config } from './config.js';
+import { AccessEvents, type AppContext } from './context.js';
+import { AppError, ForbiddenError, NotFoundError, TooManyRequestsError } from './errors.js';
+import { isOriginAllowed } from './auth/origin.js';
+import { authRoutes } from './auth/routes.js';
+import { SESSION_COOKIE, SessionService, readCookie } from './auth/sessions.js';
+import { attachCollabServer, type CollabServer } from './collab/collabServer.js';
+import { documentRoutes } from './documents/routes.js';
+import { openStore, type Store } from './storage/index.js';
+import { userAdminRoutes } from './users/routes.js';
+import { workspaceRoutes } from './workspaces/routes.js';
+import { seedJaneWorkspaces } from './workspaces/seed.js';
+
+export interface JaneServer {
+  readonly url: string;
+  readonly port: number;
+  readonly httpServer: http.Server;
+  readonly store: Store;
+  readonly collab: CollabServer;
+  readonly context: AppContext;
+  close(): Promise<void>;
+}
+
+export interface ServerOptions {
+  /** Use this store instead of opening one from the configuration (it is closed with the server). */
+  store?: Store;
+  logger?: Logger;
+}
+
+function errorBody(code: string, message: string, details?: unknown): ApiErrorBody {
+  return { error: details === undefined ? { code, message } : { code, message, details } };
+}
+
+const errorHandler =
+  (logger: Logger): ErrorRequestHandler =>
+  (error: unknown, req: Request, res: Response, _next: NextFunction) => {
+    if (res.headersSent) return;
+    if (error instanceof AppError) {
+      if (error instanceof TooManyRequestsError) res.setHeader('Retry-After', String(error.retryAfterSeconds));
+      res.status(error.status).json(errorBody(error.code, error.message, error.details));
+      return;
+    }
+    const status = typeof error === 'object' && error !== null && 'status' in error ? Number(error.status) : 500;
+    const type = typeof error === 'object' && error !== null && 'type' in error ? String(error.type) : '';
+    if (type === 'entity.parse.failed') {
+      res.status(400).json(errorBody('invalid_json', 'The request body is not valid JSON.'));
+      return;
+    }
+    if (type === 'entity.too.large') {
+      res.status(413).json(errorBody('too_large', 'The request body is too large.'));
+      return;
+    }
+    if (status >= 400 && status < 500) {
+      res.status(status).json(errorBody('invalid_request', error instanceof Error ? error.message : 'Invalid request.'));
+      return;
+    }
+    logger.error({ err: error, method: req.method, url: req.originalUrl }, 'request failed');
+    res.status(500).json(errorBody('internal', 'Something went wrong on the server. Try again; if it persists, tell an administrator.'));
+  };
+
+function buildApp(ctx: AppContext): express.Express {
+  const { config } = ctx;
+  const app = express();
+  app.disable('x-powered-by');
+  if (config.trustProxy) app.set('trust proxy', config.trustProxy);
+  app.use(
+    helmet({
+      contentSecurityPolicy: {
+        directives: {
+          defaultSrc: ["'self'"],
+          connectSrc: ["'self'", 'ws:', 'wss:'],
+          imgSrc: ["'self'", 'data:'],
+          styleSrc: ["'self'", "'unsafe-inline'"],
+          scriptSrc: ["'self'"],
+          objectSrc: ["'none'"],
+          frameAncestors: ["'none'"],
+        },
+      },
+      strictTransportSecurity: Boolean(config.publicUrl?.startsWith('https://')),
+    }),
+  );
+
+  const api = express.Router();
+  api.use(express.json({ limit: '1mb', strict: true }));
+  // Resolve the session once per request; routes decide whether one is required.
+  api.use(async (req, _res, next) => {
+    const token = readCookie(req.headers.cookie, SESSION_COOKIE);
+    const user = await ctx.sessions.resolve(token);
+    if (user && token) {
+      req.user = user;
+      req.sessionToken = token;
+    }
+    next();
+  });
+  // Cross-site pages cannot make state-changing calls with a member's cookie.
+  api.use((req, _res, next) => {
+    if (req.method !== 'GET' && req.method !== 'HEAD' && !isOriginAllowed(req, config)) {
+      throw new ForbiddenError('Requests from this origin are not allowed.');
+    }
+    next();
+  });
+  api.get('/health', async (_req, res) => {
+    await ctx.store.ping();
+    res.json({ status: 'ok', store: ctx.store.kind });
+  });
+  api.use(authRoutes(ctx));
+  api.use(workspaceRoutes(ctx));
+  api.use(documentRoutes(ctx));
+  api.use(userAdminRoutes(ctx));
+  api.use((req) => {
+    throw new NotFoundError(`There is no API route ${req.method} ${req.path}.`);
+  });
+  api.use(errorHandler(ctx.logger));
+  app.use('/api', api);
+
+  const dist = config.clientDist;
+  if (dist && fs.existsSync(path.join(dist, 'index.html'))) {
+    app.use(express.static(dist, { index: false, maxAge: '1h', setHeaders: (res, file) => {
+      if (file.includes(`${path.sep}assets${path.sep}`)) res.setHeader('Cache-Control', 'public, max-age=31536000, immutable');
+    } }));
+    // Client-side routes: every other GET serves the app shell.
+    app.get(/^\/(?!api\/|collab\/|socket\.io\/).*/, (_req, res) => {
+      res.setHeader('Cache-Control', 'no-cache');
+      res.sendFile(path.join(dist, 'index.html'));
+    });
+  } else {
+    app.get('/', (_req, res) => {
+      res.type('text/plain').send('JANE Workspace API is running. Build the client with `pnpm build` to use the app here.');
+    });
+  }
+  return app;
+}
+
+/** Opens the store, seeds the JANE workspaces, and listens on `config.port` (0 = any free port). */
+export async function startServer(config: Config, options: ServerOptions = {}): Promise<JaneServer> {
+  const logger = options.logger ?? pino({ level: config.logLevel });
+  const store = options.store ?? (await openStore(config));
+  await seedJaneWorkspaces(store);
+  const ctx: AppContext = {
+    config,
+    store,
+    logger,
+    sessions: new SessionService(store, config),
+    accessEvents: new AccessEvents(),
+  };
+  const app = buildApp(ctx);
+  const httpServer = http.createServer(app);
+  const collab = attachCollabServer(ctx, httpServer);
+  await new Promise<void>((resolve, reject) => {
+    httpServer.once('error', reject);
+    httpServer.listen(config.port, config.host, () => {
+      httpServer.off('error', reject);
+      resolve();
+    });
+  });
+  const { port } = httpServer.address() as AddressInfo;
+  const host = config.host === '0.0.0.0' || config.host === '::' ? 'localhost' : config.host;
+  const sessionSweep = setInterval(() => void store.sessions.deleteExpired(new Date().toISOString()).catch(() => undefined), 3_600_000);
+  sessionSweep.unref();
+
+  let closing: Promise<void> | null = null;
+  return {
+    url: `http://${host}:${port}`,
+    port,
+    httpServer,
+    store,
+    collab,
+    context: ctx,
+    close() {
+      closing ??= (async () => {
+        clearInterval(sessionSweep);
+        await collab.close();
+        await new Promise<void>((resolve) => {
+          httpServer.close(() => resolve());
+          httpServer.closeAllConnections();
+        });
+        await store.close();
+      })();
+      return closing;
+    },
+  };
+}

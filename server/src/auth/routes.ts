@@ -1,0 +1,142 @@
+/** Routes for first-run setup, sign-in/out, the current user, and accepting invitations. */
+import { Router, type Request, type Response } from 'express';
+import {
+  AcceptInvitationRequestSchema,
+  LoginRequestSchema,
+  SetupRequestSchema,
+  type InvitationPreview,
+} from '@jane/shared';
+import type { AppContext } from '../context.js';
+import { ConflictError, GoneError, NotFoundError, UnauthorizedError } from '../errors.js';
+import { hashSecret, newId } from '../ids.js';
+import { DuplicateKeyError, type UserRecord } from '../storage/port.js';
+import { presentUser } from '../users/present.js';
+import { parseOrThrow } from '../validation.js';
+import { LoginThrottle } from './loginThrottle.js';
+import { decoyPasswordHash, hashPassword, verifyPassword } from './passwords.js';
+import { requireUser } from './requestUser.js';
+
+export function authRoutes(ctx: AppContext): Router {
+  const router = Router();
+  const throttle = new LoginThrottle();
+  let setupInProgress = false;
+
+  const isSecure = (req: Request) => req.secure || Boolean(ctx.config.publicUrl?.startsWith('https://'));
+
+  async function signIn(req: Request, res: Response, user: UserRecord): Promise<void> {
+    const { token, expiresAt } = await ctx.sessions.create(user.id);
+    res.setHeader('Set-Cookie', ctx.sessions.cookie(token, expiresAt, isSecure(req)));
+  }
+
+  router.get('/setup', async (_req, res) => {
+    res.json({ needsSetup: (await ctx.store.users.count()) === 0 });
+  });
+
+  router.post('/setup', async (req, res) => {
+    const body = parseOrThrow(SetupRequestSchema, req.body);
+    if (setupInProgress || (await ctx.store.users.count()) > 0) {
+      throw new ConflictError('This workspace is already set up. Sign in instead.');
+    }
+    setupInProgress = true;
+    try {
+      const admin: UserRecord = {
+        id: newId(),
+        email: body.email,
+        name: body.name,
+        country: body.country,
+        organisation: body.organisation,
+        passwordHash: await hashPassword(body.password, ctx.config.scryptCost),
+        isAdmin: true,
+        active: true,
+        createdAt: new Date().toISOString(),
+      };
+      await ctx.store.users.create(admin);
+      ctx.logger.info({ userId: admin.id }, 'first-run setup created the administrator');
+      await signIn(req, res, admin);
+      res.status(201).json({ user: presentUser(admin) });
+    } finally {
+      setupInProgress = false;
+    }
+  });
+
+  router.post('/auth/login', async (req, res) => {
+    const body = parseOrThrow(LoginRequestSchema, req.body);
+    const address = req.ip ?? 'unknown';
+    await throttle.check(body.email, address);
+    const user = await ctx.store.users.findByEmail(body.email);
+    const valid = await verifyPassword(body.password, user?.passwordHash ?? (await decoyPasswordHash(ctx.config.scryptCost)));
+    if (!user || !valid || !user.active) {
+      await throttle.recordFailure(body.email, address);
+      if (user && valid && !user.active) throw new UnauthorizedError('This account is deactivated. Ask an administrator.');
+      throw new UnauthorizedError('Wrong email or password.');
+    }
+    await throttle.recordSuccess(body.email);
+    await signIn(req, res, user);
+    res.json({ user: presentUser(user) });
+  });
+
+  router.post('/auth/logout', async (req, res) => {
+    if (req.sessionToken) await ctx.sessions.destroy(req.sessionToken);
+    res.setHeader('Set-Cookie', ctx.sessions.clearCookie(isSecure(req)));
+    res.status(204).end();
+  });
+
+  router.get('/auth/me', (req, res) => {
+    res.json({ user: presentUser(requireUser(req)) });
+  });
+
+  async function findOpenInvitation(token: string) {
+    const invitation = await ctx.store.invitations.findByTokenHash(hashSecret(token));
+    if (!invitation) throw new NotFoundError('This invitation link is not valid. Ask for a new one.');
+    if (invitation.acceptedAt) throw new GoneError('This invitation was already used. Sign in instead.');
+    if (invitation.expiresAt <= new Date().toISOString()) throw new GoneError('This invitation has expired. Ask for a new one.');
+    return invitation;
+  }
+
+  router.get('/invitations/:token', async (req, res) => {
+    const invitation = await findOpenInvitation(req.params.token);
+    const workspaces = await Promise.all(
+      invitation.memberships.map(async (m) => ({ title: (await ctx.store.workspaces.findById(m.workspaceId))?.title ?? '', role: m.role })),
+    );
+    const preview: InvitationPreview = {
+      email: invitation.email,
+      name: invitation.name,
+      workspaces: workspaces.filter((w) => w.title),
+      expiresAt: invitation.expiresAt,
+    };
+    res.json({ invitation: preview });
+  });
+
+  router.post('/invitations/:token/accept', async (req, res) => {
+    const body = parseOrThrow(AcceptInvitationRequestSchema, req.body);
+    const invitation = await findOpenInvitation(req.params.token);
+    if (!(await ctx.store.invitations.markAccepted(invitation.id, new Date().toISOString()))) {
+      throw new GoneError('This invitation was already used. Sign in instead.');
+    }
+    const user: UserRecord = {
+      id: newId(),
+      email: invitation.email,
+      name: body.name,
+      country: body.country,
+      organisation: body.organisation,
+      passwordHash: await hashPassword(body.password, ctx.config.scryptCost),
+      isAdmin: false,
+      active: true,
+      createdAt: new Date().toISOString(),
+    };
+    try {
+      await ctx.store.users.create(user);
+    } catch (error) {
+      if (error instanceof DuplicateKeyError) throw new ConflictError('An account with this email already exists. Sign in instead.');
+      throw error;
+    }
+    for (const membership of invitation.memberships) {
+      if (!(await ctx.store.workspaces.findById(membership.workspaceId))) continue;
+      await ctx.store.memberships.upsert({ ...membership, userId: user.id, createdAt: user.createdAt });
+    }
+    await signIn(req, res, user);
+    res.status(201).json({ user: presentUser(user) });
+  });
+
+  return router;
+}

@@ -1,0 +1,204 @@
+/**
+ * The collaboration endpoint: WebSocket upgrades on `/collab/<documentId>`, speaking the
+ * y-websocket protocol. The upgrade is refused with an HTTP status (401/403/404) before
+ * any document is loaded when the session, the Origin or the user's access is wrong.
+ */
+import type { IncomingMessage, Server as HttpServer } from 'node:http';
+import type { Duplex } from 'node:stream';
+import { WebSocketServer, type WebSocket } from 'ws';
+import { CloseCode, COLLAB_ACK_PARAM, COLLAB_PATH_PREFIX, IdSchema } from '@jane/shared';
+import type { AppContext } from '../context.js';
+import { AppError } from '../errors.js';
+import { isOriginAllowed } from '../auth/origin.js';
+import { requireDocumentAccess } from '../documents/access.js';
+import type { UserRecord } from '../storage/port.js';
+import { CollabConnection, type ConnectionInfo } from './connection.js';
+import { DocumentRegistry } from './documentRegistry.js';
+import { GroupCommitWriter } from './groupCommit.js';
+import { colorForUser } from './identity.js';
+
+/** Upgrades being authenticated at once; more are refused with 503 (bounds pre-auth work). */
+const MAX_PENDING_UPGRADES = 512;
+const PING_INTERVAL_MS = 30_000;
+
+const STATUS_TEXT: Record<number, string> = {
+  400: 'Bad Request',
+  401: 'Unauthorized',
+  403: 'Forbidden',
+  404: 'Not Found',
+  503: 'Service Unavailable',
+};
+
+function refuseUpgrade(socket: Duplex, status: number, message: string): void {
+  if (socket.destroyed) return;
+  const body = `${message}\n`;
+  socket.end(
+    `HTTP/1.1 ${status} ${STATUS_TEXT[status] ?? 'Error'}\r\n` +
+      'Connection: close\r\nContent-Type: text/plain; charset=utf-8\r\n' +
+      `Content-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`,
+  );
+}
+
+export interface CollabServer {
+  readonly registry: DocumentRegistry;
+  readonly writer: GroupCommitWriter;
+  connectionCount(): number;
+  close(): Promise<void>;
+}
+
+export function attachCollabServer(ctx: AppContext, httpServer: HttpServer): CollabServer {
+  const { config, store, logger } = ctx;
+  const log = logger.child({ module: 'collab' });
+  const writer = new GroupCommitWriter(store, log);
+  const registry = new DocumentRegistry(store, writer, log, {
+    unloadDelayMs: config.docUnloadDelayMs,
+    compactAfterUpdates: config.compactAfterUpdates,
+  });
+  const wss = new WebSocketServer({ noServer: true, maxPayload: config.collabMaxMessageBytes, perMessageDeflate: false });
+  const connections = new Set<CollabConnection>();
+  let pendingUpgrades = 0;
+  let closing = false;
+
+  const hooks = {
+    onDocumentBroken: (doc: Parameters<DocumentRegistry['reload']>[0]) => registry.reload(doc),
+    onClose: (connection: CollabConnection) => {
+      connections.delete(connection);
+      const doc = connection.document;
+      if (doc) registry.release(doc, connection);
+    },
+  };
+
+  function onConnection(ws: WebSocket, info: ConnectionInfo): void {
+    const connection = new CollabConnection(ws, info, hooks, log);
+    connections.add(connection);
+    registry.acquire(info.documentId, connection).then(
+      (doc) => {
+        if (ws.readyState !== ws.OPEN) {
+          registry.release(doc, connection);
+          return;
+        }
+        connection.attach(doc);
+      },
+      () => connection.close(CloseCode.Unavailable, 'document unavailable, retrying'),
+    );
+  }
+
+  async function authorise(req: IncomingMessage, documentId: string): Promise<{ user: UserRecord; info: ConnectionInfo }> {
+    const session = await ctx.sessions.fromRequest(req);
+    if (!session) throw new AppError(401, 'unauthenticated', 'Sign in to open documents.');
+    const access = await requireDocumentAccess(store, session.user, documentId);
+    const url = new URL(req.url ?? '/', 'http://localhost');
+    const user = session.user;
+    return {
+      user,
+      info: {
+        documentId,
+        workspaceId: access.workspace.id,
+        userId: user.id,
+        canEdit: access.canEdit,
+        wantsAcks: url.searchParams.get(COLLAB_ACK_PARAM) === '1',
+        identity: {
+          id: user.id,
+          name: user.name,
+          color: colorForUser(user.id),
+          country: user.country,
+          organisation: user.organisation,
+          readOnly: !access.canEdit,
+        },
+      },
+    };
+  }
+
+  async function handleUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer, path: string): Promise<void> {
+    socket.on('error', () => socket.destroy());
+    if (closing) return refuseUpgrade(socket, 503, 'Server is restarting');
+    let documentId: string;
+    try {
+      documentId = IdSchema.parse(decodeURIComponent(path.slice(COLLAB_PATH_PREFIX.length)));
+    } catch {
+      return refuseUpgrade(socket, 404, 'No such document');
+    }
+    if (!isOriginAllowed(req, config)) return refuseUpgrade(socket, 403, 'Origin not allowed');
+    if (pendingUpgrades >= MAX_PENDING_UPGRADES) return refuseUpgrade(socket, 503, 'Too many connections being opened');
+    pendingUpgrades++;
+    let authorised: Awaited<ReturnType<typeof authorise>>;
+    try {
+      authorised = await authorise(req, documentId);
+    } catch (error) {
+      if (error instanceof AppError) return refuseUpgrade(socket, error.status, error.message);
+      log.error({ err: error }, 'collab upgrade failed');
+      return refuseUpgrade(socket, 503, 'Try again');
+    } finally {
+      pendingUpgrades--;
+    }
+    if (socket.destroyed) return;
+    wss.handleUpgrade(req, socket, head, (ws) => onConnection(ws, authorised.info));
+  }
+
+  const onUpgrade = (req: IncomingMessage, socket: Duplex, head: Buffer) => {
+    const path = (req.url ?? '/').split('?')[0]!;
+    if (!path.startsWith(COLLAB_PATH_PREFIX)) return; // socket.io and others handle their own paths
+    handleUpgrade(req, socket, head, path).catch((error) => {
+      log.error({ err: error }, 'collab upgrade crashed');
+      socket.destroy();
+    });
+  };
+  httpServer.on('upgrade', onUpgrade);
+
+  const ping = setInterval(() => {
+    for (const connection of connections) {
+      if (!connection.alive) {
+        connection.ws.terminate();
+        continue;
+      }
+      connection.alive = false;
+      connection.ws.ping();
+    }
+  }, PING_INTERVAL_MS);
+  ping.unref();
+
+  /** Re-checks live connections of a user after their access changed. */
+  async function recheck(filter: (c: CollabConnection) => boolean): Promise<void> {
+    for (const connection of [...connections].filter(filter)) {
+      try {
+        const user = await store.users.findById(connection.info.userId);
+        if (!user || !user.active) {
+          connection.close(CloseCode.Unauthorized, 'signed out');
+          continue;
+        }
+        const access = await requireDocumentAccess(store, user, connection.info.documentId);
+        if (access.canEdit !== connection.info.canEdit) connection.close(CloseCode.DocumentReloaded, 'permissions changed');
+      } catch (error) {
+        if (error instanceof AppError && error.status === 404) connection.close(CloseCode.NotFound, 'document deleted');
+        else if (error instanceof AppError) connection.close(CloseCode.Forbidden, 'access removed');
+        else log.error({ err: error }, 'access re-check failed');
+      }
+    }
+  }
+  ctx.accessEvents.on('membershipChanged', ({ workspaceId, userId }) => {
+    void recheck((c) => c.info.workspaceId === workspaceId && c.info.userId === userId);
+  });
+  ctx.accessEvents.on('userSignedOut', ({ userId }) => {
+    for (const connection of [...connections]) {
+      if (connection.info.userId === userId) connection.close(CloseCode.Unauthorized, 'signed out');
+    }
+  });
+  ctx.accessEvents.on('documentChanged', ({ documentId }) => {
+    void recheck((c) => c.info.documentId === documentId);
+  });
+
+  return {
+    registry,
+    writer,
+    connectionCount: () => connections.size,
+    async close() {
+      closing = true;
+      clearInterval(ping);
+      httpServer.off('upgrade', onUpgrade);
+      await registry.close();
+      for (const connection of connections) connection.ws.terminate();
+      writer.stop();
+      wss.close();
+    },
+  };
+}

@@ -1,0 +1,198 @@
+/**
+ * One WebSocket on `/collab/<documentId>`: decodes frames, enforces read-only access and
+ * the awareness rules, and tells its client when what it sent is durable.
+ *
+ * Every frame is handled inside a try/catch: a frame that cannot be decoded closes this
+ * connection with {@link CloseCode.MalformedMessage} and touches nothing else.
+ */
+import * as decoding from 'lib0/decoding';
+import type { Logger } from 'pino';
+import { WebSocket } from 'ws';
+import {
+  CloseCode,
+  MESSAGE_AUTH,
+  MESSAGE_AWARENESS,
+  MESSAGE_QUERY_AWARENESS,
+  MESSAGE_SYNC,
+  SYNC_STEP_1,
+  SYNC_STEP_2,
+  SYNC_UPDATE,
+} from '@jane/shared';
+import type { AwarenessIdentity } from './awarenessGuard.js';
+import type { DocumentPeer, LiveDocument } from './liveDocument.js';
+import { encodeAwarenessMessage, encodeSavedMessage, encodeSyncStep2 } from './messages.js';
+
+/** Frames a connection may send while its document is still loading. */
+const MAX_FRAMES_WHILE_LOADING = 256;
+/** A client that does not read what we send is cut off past this many buffered bytes. */
+const MAX_BUFFERED_BYTES = 64 * 1024 * 1024;
+
+export interface ConnectionInfo {
+  documentId: string;
+  workspaceId: string;
+  userId: string;
+  identity: AwarenessIdentity;
+  canEdit: boolean;
+  /** The client asked for MESSAGE_SAVED acknowledgements. */
+  wantsAcks: boolean;
+}
+
+export interface ConnectionHooks {
+  /** The document rejected an update in a way that requires reloading it. */
+  onDocumentBroken(doc: LiveDocument): void;
+  onClose(connection: CollabConnection): void;
+}
+
+export class CollabConnection implements DocumentPeer {
+  readonly awarenessClients = new Set<number>();
+  /** Change frames (sync step 2 / update) received so far. */
+  private changeFrames = 0;
+  private lastAcknowledged = 0;
+  private doc: LiveDocument | null = null;
+  private waiting: Uint8Array[] | null = [];
+  private closed = false;
+  alive = true;
+
+  constructor(
+    readonly ws: WebSocket,
+    readonly info: ConnectionInfo,
+    private readonly hooks: ConnectionHooks,
+    private readonly logger: Logger,
+  ) {
+    ws.on('message', (data: Buffer, isBinary: boolean) => this.receive(data, isBinary));
+    ws.on('pong', () => {
+      this.alive = true;
+    });
+    ws.on('close', () => this.handleClose());
+    ws.on('error', (error) => this.logger.debug({ err: error, docId: info.documentId }, 'collab socket error'));
+  }
+
+  get userId(): string {
+    return this.info.userId;
+  }
+
+  get identity(): AwarenessIdentity {
+    return this.info.identity;
+  }
+
+  get document(): LiveDocument | null {
+    return this.doc;
+  }
+
+  /** The document is loaded: replay what arrived meanwhile. */
+  attach(doc: LiveDocument): void {
+    if (this.closed) return;
+    this.doc = doc;
+    const waiting = this.waiting ?? [];
+    this.waiting = null;
+    for (const frame of waiting) {
+      if (this.closed) return;
+      this.handle(frame);
+    }
+  }
+
+  send(message: Uint8Array): void {
+    if (this.closed || this.ws.readyState !== WebSocket.OPEN) return;
+    if (this.ws.bufferedAmount > MAX_BUFFERED_BYTES) {
+      this.logger.warn({ docId: this.info.documentId, userId: this.userId }, 'client does not read; closing');
+      this.ws.terminate();
+      return;
+    }
+    this.ws.send(message, { binary: true });
+  }
+
+  close(code: number, reason: string): void {
+    if (this.closed) return;
+    this.ws.close(code, reason);
+    this.handleClose();
+  }
+
+  acknowledgeDurable(count: number): void {
+    if (!this.info.wantsAcks || count <= this.lastAcknowledged) return;
+    this.lastAcknowledged = count;
+    this.send(encodeSavedMessage(count));
+  }
+
+  private receive(data: Buffer, isBinary: boolean): void {
+    if (this.closed) return;
+    if (!isBinary) {
+      this.close(CloseCode.MalformedMessage, 'text frames are not part of the protocol');
+      return;
+    }
+    const frame = new Uint8Array(data.buffer, data.byteOffset, data.byteLength);
+    if (this.waiting) {
+      if (this.waiting.length >= MAX_FRAMES_WHILE_LOADING) {
+        this.close(CloseCode.MalformedMessage, 'too many frames before the document was ready');
+        return;
+      }
+      this.waiting.push(frame);
+      return;
+    }
+    this.handle(frame);
+  }
+
+  private handle(frame: Uint8Array): void {
+    const doc = this.doc;
+    if (!doc) return;
+    try {
+      const decoder = decoding.createDecoder(frame);
+      const messageType = decoding.readVarUint(decoder);
+      switch (messageType) {
+        case MESSAGE_SYNC:
+          this.handleSync(doc, decoder);
+          return;
+        case MESSAGE_AWARENESS: {
+          const verdict = doc.applyPeerAwareness(this, decoding.readVarUint8Array(decoder));
+          if (verdict.kind === 'violation') {
+            this.logger.warn({ docId: doc.id, userId: this.userId, reason: verdict.reason }, 'awareness violation');
+            this.close(CloseCode.AwarenessViolation, 'awareness flood');
+          }
+          return;
+        }
+        case MESSAGE_QUERY_AWARENESS:
+          this.send(encodeAwarenessMessage(doc.awareness, [...doc.awareness.getStates().keys()]));
+          return;
+        case MESSAGE_AUTH:
+          return; // sent by some clients; permissions are decided at the upgrade
+        default:
+          this.close(CloseCode.MalformedMessage, 'unknown message type');
+      }
+    } catch (error) {
+      this.logger.warn({ err: error, docId: doc.id, userId: this.userId }, 'malformed collab frame');
+      this.close(CloseCode.MalformedMessage, 'malformed message');
+    }
+  }
+
+  private handleSync(doc: LiveDocument, decoder: decoding.Decoder): void {
+    const syncType = decoding.readVarUint(decoder);
+    if (syncType === SYNC_STEP_1) {
+      this.send(encodeSyncStep2(doc.doc, decoding.readVarUint8Array(decoder)));
+      return;
+    }
+    if (syncType !== SYNC_STEP_2 && syncType !== SYNC_UPDATE) {
+      this.close(CloseCode.MalformedMessage, 'unknown sync message');
+      return;
+    }
+    const update = decoding.readVarUint8Array(decoder);
+    const count = ++this.changeFrames;
+    if (!this.info.canEdit) {
+      // Read-only: dropped here, whatever a modified client sends. Never acknowledged.
+      if (update.byteLength > 2) this.logger.info({ docId: doc.id, userId: this.userId }, 'dropped update from read-only connection');
+      return;
+    }
+    const result = doc.applyPeerUpdate(this, update, count);
+    if (result === 'rejected') {
+      this.close(CloseCode.MalformedMessage, 'malformed update');
+    } else if (result === 'document-reloaded') {
+      this.close(CloseCode.MalformedMessage, 'malformed update');
+      this.hooks.onDocumentBroken(doc);
+    }
+  }
+
+  private handleClose(): void {
+    if (this.closed) return;
+    this.closed = true;
+    this.waiting = null;
+    this.hooks.onClose(this);
+  }
+}

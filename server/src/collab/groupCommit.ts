@@ -1,0 +1,136 @@
+/**
+ * Group commit of accepted document updates.
+ *
+ * Updates are queued as they are accepted; a single writer takes everything queued
+ * (across all documents) and appends it to the store in one write. While a write is in
+ * flight, new updates wait and form the next batch, so durability costs one write per
+ * round trip to the store rather than one per keystroke, and an idle store adds no delay.
+ *
+ * Nothing is ever dropped: when the store fails, the batch goes back to the head of the
+ * queue and is retried with backoff; callers keep waiting for their acknowledgement
+ * ("Saving…") and the document stays in memory until it is durable.
+ */
+import type { Logger } from 'pino';
+import type { PendingUpdate, Store } from '../storage/port.js';
+
+export interface CommitEntry {
+  docId: string;
+  /** `null`: nothing to store, but the acknowledgement must wait for earlier entries. */
+  data: Uint8Array | null;
+  userId: string;
+  /** Called once the entry (and every entry queued before it) is durable. */
+  onDurable?: () => void;
+}
+
+export interface GroupCommitStats {
+  batches: number;
+  updates: number;
+  failures: number;
+}
+
+const MAX_BATCH_ENTRIES = 10_000;
+const MAX_BATCH_BYTES = 32 * 1024 * 1024;
+
+export class GroupCommitWriter {
+  private queue: CommitEntry[] = [];
+  private inFlight: CommitEntry[] = [];
+  private running = false;
+  private retryDelayMs = 0;
+  private retryTimer: NodeJS.Timeout | null = null;
+  private idleWaiters: { docId: string | null; resolve: () => void }[] = [];
+  readonly stats: GroupCommitStats = { batches: 0, updates: 0, failures: 0 };
+
+  constructor(
+    private readonly store: Store,
+    private readonly logger: Logger,
+    private readonly retry = { minMs: 50, maxMs: 5_000 },
+  ) {}
+
+  enqueue(entry: CommitEntry): void {
+    this.queue.push(entry);
+    if (!this.running && !this.retryTimer) {
+      this.running = true;
+      // Let the current I/O phase finish first, so frames that arrived together commit together.
+      setImmediate(() => void this.drain());
+    }
+  }
+
+  /** Entries not yet durable (queued or being written), for one document or all. */
+  pendingCount(docId?: string): number {
+    const count = (list: CommitEntry[]) => (docId === undefined ? list.length : list.filter((e) => e.docId === docId).length);
+    return count(this.queue) + count(this.inFlight);
+  }
+
+  /** Resolves once nothing for `docId` (or nothing at all) is waiting to be written. */
+  whenDurable(docId?: string): Promise<void> {
+    if (this.pendingCount(docId) === 0) return Promise.resolve();
+    return new Promise((resolve) => this.idleWaiters.push({ docId: docId ?? null, resolve }));
+  }
+
+  private takeBatch(): CommitEntry[] {
+    let bytes = 0;
+    let size = 0;
+    while (size < this.queue.length && size < MAX_BATCH_ENTRIES) {
+      bytes += this.queue[size]!.data?.byteLength ?? 0;
+      size++;
+      if (bytes >= MAX_BATCH_BYTES) break;
+    }
+    return this.queue.splice(0, size);
+  }
+
+  private async drain(): Promise<void> {
+    while (this.queue.length > 0) {
+      const batch = this.takeBatch();
+      this.inFlight = batch;
+      const writes: PendingUpdate[] = [];
+      for (const entry of batch) {
+        if (entry.data) writes.push({ docId: entry.docId, data: entry.data, userId: entry.userId });
+      }
+      try {
+        await this.store.content.append(writes, new Date().toISOString());
+      } catch (error) {
+        this.stats.failures++;
+        this.queue = batch.concat(this.queue);
+        this.inFlight = [];
+        this.retryDelayMs = Math.min(this.retry.maxMs, Math.max(this.retry.minMs, this.retryDelayMs * 2));
+        this.logger.error({ err: error, pending: this.queue.length, retryInMs: this.retryDelayMs }, 'storing updates failed; will retry');
+        this.running = false;
+        this.retryTimer = setTimeout(() => {
+          this.retryTimer = null;
+          this.running = true;
+          void this.drain();
+        }, this.retryDelayMs);
+        return;
+      }
+      this.retryDelayMs = 0;
+      this.inFlight = [];
+      this.stats.batches++;
+      this.stats.updates += writes.length;
+      for (const entry of batch) {
+        try {
+          entry.onDurable?.();
+        } catch (error) {
+          this.logger.error({ err: error }, 'durable callback failed');
+        }
+      }
+      this.notifyIdle();
+    }
+    this.running = false;
+  }
+
+  private notifyIdle(): void {
+    if (this.idleWaiters.length === 0) return;
+    const waiting = this.idleWaiters;
+    this.idleWaiters = [];
+    for (const waiter of waiting) {
+      if (this.pendingCount(waiter.docId ?? undefined) === 0) waiter.resolve();
+      else this.idleWaiters.push(waiter);
+    }
+  }
+
+  /** Stops retrying (shutdown); whatever is still queued is reported by the caller. */
+  stop(): void {
+    if (this.retryTimer) clearTimeout(this.retryTimer);
+    this.retryTimer = null;
+  }
+}

@@ -1,0 +1,84 @@
+/** Draft documents: list, create from a template, rename, archive. Content goes through collab/. */
+import { Router } from 'express';
+import {
+  buildTemplateUpdate,
+  canEditDrafts,
+  CreateDocumentRequestSchema,
+  IdSchema,
+  UpdateDocumentRequestSchema,
+  type DocumentMeta,
+} from '@jane/shared';
+import type { AppContext } from '../context.js';
+import { ForbiddenError } from '../errors.js';
+import { newId } from '../ids.js';
+import { requireUser } from '../auth/requestUser.js';
+import type { DocumentRecord } from '../storage/port.js';
+import { parseOrThrow } from '../validation.js';
+import { requireWorkspaceAccess } from '../workspaces/access.js';
+import { requireDocumentAccess } from './access.js';
+
+export function documentRoutes(ctx: AppContext): Router {
+  const router = Router();
+  const { store } = ctx;
+
+  async function present(records: DocumentRecord[]): Promise<DocumentMeta[]> {
+    const editorIds = [...new Set(records.map((r) => r.updatedBy).filter((id): id is string => id !== null))];
+    const names = new Map((await store.users.findManyByIds(editorIds)).map((u) => [u.id, u.name]));
+    return records.map(({ updatedBy, ...rest }) => ({ ...rest, updatedByName: updatedBy ? (names.get(updatedBy) ?? null) : null }));
+  }
+
+  router.get('/workspaces/:workspaceId/documents', async (req, res) => {
+    const user = requireUser(req);
+    const workspaceId = parseOrThrow(IdSchema, req.params.workspaceId, 'workspace id');
+    await requireWorkspaceAccess(store, user, workspaceId);
+    res.json({ documents: await present(await store.documents.listForWorkspace(workspaceId)) });
+  });
+
+  router.post('/workspaces/:workspaceId/documents', async (req, res) => {
+    const user = requireUser(req);
+    const workspaceId = parseOrThrow(IdSchema, req.params.workspaceId, 'workspace id');
+    const body = parseOrThrow(CreateDocumentRequestSchema, req.body);
+    await requireWorkspaceAccess(store, user, workspaceId, canEditDrafts, 'Observers cannot create documents.');
+    const now = new Date().toISOString();
+    const document: DocumentRecord = {
+      id: newId(),
+      workspaceId,
+      title: body.title,
+      template: body.template,
+      archived: false,
+      createdAt: now,
+      createdBy: user.id,
+      updatedAt: now,
+      updatedBy: user.id,
+    };
+    // Content first: a document row never exists without its starting content.
+    await store.content.append([{ docId: document.id, data: buildTemplateUpdate(body.template, body.title), userId: user.id }], now);
+    await store.documents.create(document);
+    const [meta] = await present([document]);
+    res.status(201).json({ document: meta });
+  });
+
+  router.get('/documents/:documentId', async (req, res) => {
+    const user = requireUser(req);
+    const documentId = parseOrThrow(IdSchema, req.params.documentId, 'document id');
+    const access = await requireDocumentAccess(store, user, documentId);
+    const [meta] = await present([access.document]);
+    res.json({ document: meta, workspace: access.workspace, myRole: access.role, canEdit: access.canEdit });
+  });
+
+  router.patch('/documents/:documentId', async (req, res) => {
+    const user = requireUser(req);
+    const documentId = parseOrThrow(IdSchema, req.params.documentId, 'document id');
+    const body = parseOrThrow(UpdateDocumentRequestSchema, req.body);
+    const access = await requireDocumentAccess(store, user, documentId);
+    if (!canEditDrafts(access.role)) throw new ForbiddenError('Observers cannot rename or archive documents.');
+    const updated = await store.documents.update(documentId, body);
+    if (body.archived !== undefined && body.archived !== access.document.archived) {
+      ctx.accessEvents.emit('documentChanged', { documentId });
+    }
+    const [meta] = await present([updated!]);
+    res.json({ document: meta });
+  });
+
+  return router;
+}

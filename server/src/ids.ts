@@ -1,0 +1,16 @@
+import { createHash, randomBytes } from 'node:crypto';
+
+/** A URL-safe random id (128 bits). */
+export function newId(): string {
+  return randomBytes(16).toString('base64url');
+}
+
+/** A URL-safe random secret (256 bits) for cookies and invitation links. */
+export function newSecret(): string {
+  return randomBytes(32).toString('base64url');
+}
+
+/** SHA-256 of a secret, hex: what the store keeps instead of the secret itself. */
+export function hashSecret(secret: string): string {
+  return createHash('sha256').update(secret).digest('hex');
+}

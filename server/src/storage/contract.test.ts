@@ -1,0 +1,263 @@
+/**
+ * One contract, two adapters: SQLite on a temp file, MongoDB on jongodb (or the real
+ * MongoDB in MONGODB_URI). Every behaviour the server relies on is asserted here.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import * as Y from 'yjs';
+import { DuplicateKeyError, type Store, type StoredDocState } from './port.js';
+import { openSqliteStore } from './sqlite/sqliteStore.js';
+import { openMongoStore } from './mongo/mongoStore.js';
+import { startTestMongo, type TestMongo } from '../../test/helpers/mongo.js';
+import { makeTempDir } from '../../test/helpers/tempDir.js';
+
+const now = () => new Date().toISOString();
+let counter = 0;
+const uid = (prefix: string) => `${prefix}${Date.now().toString(36)}${(counter++).toString(36)}`;
+
+function fold(state: StoredDocState): Uint8Array {
+  const doc = new Y.Doc();
+  if (state.snapshot) Y.applyUpdate(doc, state.snapshot);
+  for (const update of state.updates) Y.applyUpdate(doc, update);
+  return Y.encodeStateAsUpdate(doc);
+}
+
+function textOf(state: StoredDocState): string {
+  const doc = new Y.Doc();
+  if (state.snapshot) Y.applyUpdate(doc, state.snapshot);
+  for (const update of state.updates) Y.applyUpdate(doc, update);
+  return doc.getText('t').toString();
+}
+
+/** Yjs updates typing `text` one character at a time, as an editor would. */
+function typingUpdates(text: string, doc = new Y.Doc()): Uint8Array[] {
+  const updates: Uint8Array[] = [];
+  const onUpdate = (update: Uint8Array) => updates.push(update);
+  doc.on('update', onUpdate);
+  for (const char of text) doc.getText('t').insert(doc.getText('t').length, char);
+  doc.off('update', onUpdate);
+  return updates;
+}
+
+function user(overrides: Partial<Parameters<Store['users']['create']>[0]> = {}) {
+  return {
+    id: uid('u'),
+    email: `${uid('e')}@example.eu`,
+    name: 'Anna Rossi',
+    country: 'IT',
+    organisation: 'Istituto Nazionale Tumori',
+    passwordHash: 'scrypt$x',
+    isAdmin: false,
+    active: true,
+    createdAt: now(),
+    ...overrides,
+  };
+}
+
+const adapters: { name: string; open: () => Promise<{ store: Store; cleanup: () => Promise<void> }> }[] = [
+  {
+    name: 'sqlite',
+    open: async () => {
+      const temp = makeTempDir();
+      const store = openSqliteStore({ dataDir: temp.dir });
+      return { store, cleanup: async () => { await store.close(); temp.remove(); } };
+    },
+  },
+  {
+    name: 'mongo',
+    open: async () => {
+      const mongo: TestMongo = await startTestMongo();
+      const store = await openMongoStore({ uri: mongo.uri });
+      return { store, cleanup: async () => { await store.close(); await mongo.stop(); } };
+    },
+  },
+];
+
+describe.each(adapters)('storage contract: $name', ({ open }) => {
+  let store: Store;
+  let cleanup: () => Promise<void>;
+  beforeAll(async () => {
+    ({ store, cleanup } = await open());
+  });
+  afterAll(async () => {
+    await cleanup?.();
+  });
+
+  it('creates users, finds them by id and email, and refuses a second account for one email', async () => {
+    const anna = user();
+    await store.users.create(anna);
+    expect(await store.users.findById(anna.id)).toEqual(anna);
+    expect(await store.users.findByEmail(anna.email)).toEqual(anna);
+    await expect(store.users.create(user({ email: anna.email }))).rejects.toBeInstanceOf(DuplicateKeyError);
+    expect(await store.users.findByEmail('nobody@example.eu')).toBeNull();
+  });
+
+  it('updates a user, lists users by name and finds several by id', async () => {
+    const bea = user({ name: 'Beatriz Costa', country: 'PT' });
+    const carl = user({ name: 'carl Meyer', country: 'DE' });
+    await store.users.create(bea);
+    await store.users.create(carl);
+    const updated = await store.users.update(carl.id, { active: false, organisation: 'DKFZ' });
+    expect(updated).toMatchObject({ active: false, organisation: 'DKFZ', name: 'carl Meyer' });
+    const names = (await store.users.list()).map((u) => u.name);
+    expect(names.indexOf('Beatriz Costa')).toBeLessThan(names.indexOf('carl Meyer'));
+    const many = await store.users.findManyByIds([bea.id, carl.id, 'missing']);
+    expect(many.map((u) => u.id).sort()).toEqual([bea.id, carl.id].sort());
+    expect(await store.users.count()).toBeGreaterThanOrEqual(3);
+  });
+
+  it('keeps sessions until deleted or expired', async () => {
+    const owner = user();
+    await store.users.create(owner);
+    const past = new Date(Date.now() - 1000).toISOString();
+    const future = new Date(Date.now() + 3_600_000).toISOString();
+    await store.sessions.create({ tokenHash: 'live', userId: owner.id, createdAt: now(), expiresAt: future });
+    await store.sessions.create({ tokenHash: 'old', userId: owner.id, createdAt: now(), expiresAt: past });
+    expect(await store.sessions.find('live')).toMatchObject({ userId: owner.id, expiresAt: future });
+    expect(await store.sessions.deleteExpired(now())).toBe(1);
+    expect(await store.sessions.find('old')).toBeNull();
+    await store.sessions.deleteForUser(owner.id);
+    expect(await store.sessions.find('live')).toBeNull();
+  });
+
+  it('accepts an invitation exactly once', async () => {
+    const invitation = {
+      id: uid('i'),
+      tokenHash: uid('h'),
+      email: 'invitee@example.eu',
+      name: 'Invitee',
+      memberships: [{ workspaceId: 'w1', role: 'lead' as const }],
+      createdBy: 'admin',
+      createdAt: now(),
+      expiresAt: new Date(Date.now() + 86_400_000).toISOString(),
+      acceptedAt: null,
+    };
+    await store.invitations.create(invitation);
+    expect(await store.invitations.findByTokenHash(invitation.tokenHash)).toEqual(invitation);
+    expect(await store.invitations.markAccepted(invitation.id, now())).toBe(true);
+    expect(await store.invitations.markAccepted(invitation.id, now())).toBe(false);
+    expect((await store.invitations.list()).some((i) => i.id === invitation.id && i.acceptedAt)).toBe(true);
+    expect(await store.invitations.delete(invitation.id)).toBe(true);
+    expect(await store.invitations.findByTokenHash(invitation.tokenHash)).toBeNull();
+  });
+
+  it('keeps workspaces in creation order, memberships with one role each, and counts them', async () => {
+    const before = await store.workspaces.count();
+    const first = { id: uid('w'), kind: 'network' as const, title: 'Survivorship', createdAt: '2026-01-01T00:00:00.000Z' };
+    const second = { id: uid('w'), kind: 'task-force' as const, title: 'Sustainability', createdAt: '2026-01-01T00:00:00.001Z' };
+    await store.workspaces.create(first);
+    await store.workspaces.create(second);
+    expect(await store.workspaces.count()).toBe(before + 2);
+    const ids = (await store.workspaces.list()).map((w) => w.id);
+    expect(ids.indexOf(first.id)).toBeLessThan(ids.indexOf(second.id));
+    expect(await store.workspaces.update(first.id, { title: 'Survivorship network' })).toMatchObject({ title: 'Survivorship network', kind: 'network' });
+
+    const member = user();
+    await store.users.create(member);
+    await store.memberships.upsert({ workspaceId: first.id, userId: member.id, role: 'contributor', createdAt: now() });
+    await store.memberships.upsert({ workspaceId: first.id, userId: member.id, role: 'lead', createdAt: now() });
+    await store.memberships.upsert({ workspaceId: second.id, userId: member.id, role: 'observer', createdAt: now() });
+    expect(await store.memberships.find(first.id, member.id)).toMatchObject({ role: 'lead' });
+    expect((await store.memberships.listForWorkspace(first.id)).length).toBe(1);
+    expect((await store.memberships.listForUser(member.id)).map((m) => m.role).sort()).toEqual(['lead', 'observer']);
+    expect((await store.memberships.countByWorkspace()).get(first.id)).toBe(1);
+    expect(await store.memberships.remove(second.id, member.id)).toBe(true);
+    expect(await store.memberships.find(second.id, member.id)).toBeNull();
+  });
+
+  it('stores document metadata, renames and archives, and counts only live documents', async () => {
+    const workspace = { id: uid('w'), kind: 'network' as const, title: 'Palliative care', createdAt: now() };
+    await store.workspaces.create(workspace);
+    const doc = {
+      id: uid('d'),
+      workspaceId: workspace.id,
+      title: 'Network plan',
+      template: 'network-plan' as const,
+      archived: false,
+      createdAt: now(),
+      createdBy: 'u1',
+      updatedAt: now(),
+      updatedBy: null,
+    };
+    await store.documents.create(doc);
+    await store.documents.create({ ...doc, id: uid('d'), title: 'Old draft' });
+    expect(await store.documents.findById(doc.id)).toEqual(doc);
+    expect(await store.documents.update(doc.id, { title: 'Network plan v2' })).toMatchObject({ title: 'Network plan v2' });
+    const other = (await store.documents.listForWorkspace(workspace.id)).find((d) => d.id !== doc.id)!;
+    await store.documents.update(other.id, { archived: true });
+    expect((await store.documents.countByWorkspace()).get(workspace.id)).toBe(1);
+    expect((await store.documents.listForWorkspace(workspace.id)).length).toBe(2);
+  });
+
+  it('appends a group-committed batch for several documents and loads each one back', async () => {
+    const docA = uid('d');
+    const docB = uid('d');
+    const a = typingUpdates('Scope');
+    const b = typingUpdates('Criteria');
+    const batch = [...a.map((data) => ({ docId: docA, data, userId: 'ua' })), ...b.map((data) => ({ docId: docB, data, userId: 'ub' }))];
+    await store.content.append(batch, now());
+    expect(textOf(await store.content.load(docA))).toBe('Scope');
+    expect(textOf(await store.content.load(docB))).toBe('Criteria');
+    expect(await store.content.countUpdates(docA)).toBe(5);
+    const empty = await store.content.load(uid('d'));
+    expect(empty).toEqual({ snapshot: null, updates: [] });
+  });
+
+  it('records who edited a document last when their updates are stored', async () => {
+    const workspace = { id: uid('w'), kind: 'network' as const, title: 'OMICS', createdAt: now() };
+    await store.workspaces.create(workspace);
+    const docId = uid('d');
+    const created = '2026-01-01T00:00:00.000Z';
+    await store.documents.create({
+      id: docId, workspaceId: workspace.id, title: 'Plan', template: 'blank', archived: false,
+      createdAt: created, createdBy: 'ua', updatedAt: created, updatedBy: null,
+    });
+    const at = now();
+    await store.content.append(typingUpdates('Hi').map((data) => ({ docId, data, userId: 'editor-1' })), at);
+    expect(await store.documents.findById(docId)).toMatchObject({ updatedAt: at, updatedBy: 'editor-1' });
+  });
+
+  it('compacts a long log into a snapshot without losing a character, and keeps appending after it', async () => {
+    const docId = uid('d');
+    const doc = new Y.Doc();
+    await store.content.append(typingUpdates('Background and purpose. ', doc).map((data) => ({ docId, data, userId: 'u' })), now());
+    const result = await store.content.compact(docId, fold);
+    expect(result.foldedUpdates).toBe(24);
+    expect(await store.content.countUpdates(docId)).toBe(0);
+    await store.content.append(typingUpdates('Scope.', doc).map((data) => ({ docId, data, userId: 'u' })), now());
+    const state = await store.content.load(docId);
+    expect(state.snapshot).not.toBeNull();
+    expect(state.updates.length).toBe(6);
+    expect(textOf(state)).toBe('Background and purpose. Scope.');
+    expect((await store.content.compact(docId, fold)).foldedUpdates).toBe(6);
+    expect(textOf(await store.content.load(docId))).toBe('Background and purpose. Scope.');
+    expect((await store.content.compact(docId, fold)).foldedUpdates).toBe(0);
+  });
+
+  it('never loses an update appended while a compaction runs', async () => {
+    const docId = uid('d');
+    const doc = new Y.Doc();
+    await store.content.append(typingUpdates('abc', doc).map((data) => ({ docId, data, userId: 'u' })), now());
+    const late = typingUpdates('XYZ', doc);
+    // The fold runs between the compaction's read and its write; an append lands then.
+    let appended: Promise<void> | null = null;
+    await store.content.compact(docId, (state) => {
+      appended = store.content.append(late.map((data) => ({ docId, data, userId: 'u' })), now());
+      return fold(state);
+    });
+    await appended;
+    expect(textOf(await store.content.load(docId))).toBe('abcXYZ');
+  });
+
+  it('lets only one of two racing compactions win, and loses nothing', async () => {
+    const docId = uid('d');
+    const doc = new Y.Doc();
+    await store.content.append(typingUpdates('racing', doc).map((data) => ({ docId, data, userId: 'u' })), now());
+    const results = await Promise.all([store.content.compact(docId, fold), store.content.compact(docId, fold)]);
+    expect(results.map((r) => r.foldedUpdates).sort()).toEqual([0, 6]);
+    expect(textOf(await store.content.load(docId))).toBe('racing');
+  });
+
+  it('answers a liveness ping', async () => {
+    await expect(store.ping()).resolves.toBeUndefined();
+  });
+});

@@ -1,0 +1,195 @@
+/**
+ * The storage port: everything the server keeps durably goes through this interface.
+ * Two adapters implement it (`sqlite/`, `mongo/`) and pass the same contract suite
+ * (`contract.test.ts`). Records are plain data; times are ISO-8601 strings in UTC.
+ */
+import type { DocumentTemplate, Role, WorkspaceKind } from '@jane/shared';
+
+export interface UserRecord {
+  id: string;
+  email: string;
+  name: string;
+  country: string;
+  organisation: string;
+  passwordHash: string;
+  isAdmin: boolean;
+  active: boolean;
+  createdAt: string;
+}
+
+export type UserPatch = Partial<Pick<UserRecord, 'name' | 'country' | 'organisation' | 'passwordHash' | 'isAdmin' | 'active'>>;
+
+export interface SessionRecord {
+  /** SHA-256 of the cookie token: a stolen database does not yield usable cookies. */
+  tokenHash: string;
+  userId: string;
+  createdAt: string;
+  expiresAt: string;
+}
+
+export interface InvitationRecord {
+  id: string;
+  /** SHA-256 of the secret in the link. */
+  tokenHash: string;
+  email: string;
+  name: string;
+  memberships: { workspaceId: string; role: Role }[];
+  createdBy: string;
+  createdAt: string;
+  expiresAt: string;
+  acceptedAt: string | null;
+}
+
+export interface WorkspaceRecord {
+  id: string;
+  kind: WorkspaceKind;
+  title: string;
+  createdAt: string;
+}
+
+export interface MembershipRecord {
+  workspaceId: string;
+  userId: string;
+  role: Role;
+  createdAt: string;
+}
+
+export interface DocumentRecord {
+  id: string;
+  workspaceId: string;
+  title: string;
+  template: DocumentTemplate;
+  archived: boolean;
+  createdAt: string;
+  createdBy: string;
+  updatedAt: string;
+  updatedBy: string | null;
+}
+
+export type DocumentPatch = Partial<Pick<DocumentRecord, 'title' | 'archived'>>;
+
+/** One accepted Yjs update, as the collaboration server hands it to the store. */
+export interface PendingUpdate {
+  docId: string;
+  data: Uint8Array;
+  /** Who made the change (shown as "last edited by"). */
+  userId: string;
+}
+
+/** The stored state of one document: a snapshot plus the updates appended after it. */
+export interface StoredDocState {
+  snapshot: Uint8Array | null;
+  updates: Uint8Array[];
+}
+
+/**
+ * Folds a stored state into one Yjs update (a new snapshot). Supplied by the caller so
+ * the adapters stay free of Yjs.
+ */
+export type FoldDocState = (state: StoredDocState) => Uint8Array;
+
+export interface CompactionResult {
+  /** How many log entries were folded into the new snapshot (0: nothing to do). */
+  foldedUpdates: number;
+  snapshotBytes: number;
+}
+
+export class DuplicateKeyError extends Error {
+  constructor(readonly key: string) {
+    super(`Duplicate ${key}`);
+    this.name = 'DuplicateKeyError';
+  }
+}
+
+export interface UserRepository {
+  count(): Promise<number>;
+  /** Throws {@link DuplicateKeyError}('email') when the email is taken. */
+  create(user: UserRecord): Promise<void>;
+  findById(id: string): Promise<UserRecord | null>;
+  findByEmail(email: string): Promise<UserRecord | null>;
+  findManyByIds(ids: readonly string[]): Promise<UserRecord[]>;
+  list(): Promise<UserRecord[]>;
+  update(id: string, patch: UserPatch): Promise<UserRecord | null>;
+}
+
+export interface SessionRepository {
+  create(session: SessionRecord): Promise<void>;
+  find(tokenHash: string): Promise<SessionRecord | null>;
+  delete(tokenHash: string): Promise<void>;
+  deleteForUser(userId: string): Promise<void>;
+  deleteExpired(now: string): Promise<number>;
+}
+
+export interface InvitationRepository {
+  create(invitation: InvitationRecord): Promise<void>;
+  findByTokenHash(tokenHash: string): Promise<InvitationRecord | null>;
+  list(): Promise<InvitationRecord[]>;
+  /** Marks it accepted unless it already was; returns whether this call did it. */
+  markAccepted(id: string, at: string): Promise<boolean>;
+  delete(id: string): Promise<boolean>;
+}
+
+export interface WorkspaceRepository {
+  count(): Promise<number>;
+  create(workspace: WorkspaceRecord): Promise<void>;
+  findById(id: string): Promise<WorkspaceRecord | null>;
+  list(): Promise<WorkspaceRecord[]>;
+  update(id: string, patch: Partial<Pick<WorkspaceRecord, 'kind' | 'title'>>): Promise<WorkspaceRecord | null>;
+}
+
+export interface MembershipRepository {
+  /** Adds the member or changes their role. */
+  upsert(membership: MembershipRecord): Promise<void>;
+  remove(workspaceId: string, userId: string): Promise<boolean>;
+  find(workspaceId: string, userId: string): Promise<MembershipRecord | null>;
+  listForWorkspace(workspaceId: string): Promise<MembershipRecord[]>;
+  listForUser(userId: string): Promise<MembershipRecord[]>;
+  countByWorkspace(): Promise<Map<string, number>>;
+}
+
+export interface DocumentRepository {
+  create(document: DocumentRecord): Promise<void>;
+  findById(id: string): Promise<DocumentRecord | null>;
+  listForWorkspace(workspaceId: string): Promise<DocumentRecord[]>;
+  countByWorkspace(): Promise<Map<string, number>>;
+  update(id: string, patch: DocumentPatch): Promise<DocumentRecord | null>;
+}
+
+/**
+ * The Yjs content of documents: an append-only update log plus a snapshot per document
+ * (ARCHITECTURE.md decision 5).
+ */
+export interface DocumentContentRepository {
+  /**
+   * Durably appends a batch of updates (possibly for several documents) in as few
+   * writes as the backend allows — this is the group commit. Resolves only once the
+   * data is durable; rejects without partial visibility guarantees being needed,
+   * because Yjs updates are idempotent and a retry may append them again.
+   * Also records `updatedAt`/`updatedBy` on each document.
+   */
+  append(batch: readonly PendingUpdate[], at: string): Promise<void>;
+  /** Snapshot and the updates after it. Never invents an empty state on failure: it throws. */
+  load(docId: string): Promise<StoredDocState>;
+  /** Number of log entries after the snapshot (cheap; used to decide on compaction). */
+  countUpdates(docId: string): Promise<number>;
+  /**
+   * Folds the snapshot and the current log into a new snapshot and deletes exactly the
+   * folded log entries. Safe against concurrent appends and concurrent compactions
+   * (one of two racing compactions gives up).
+   */
+  compact(docId: string, fold: FoldDocState): Promise<CompactionResult>;
+}
+
+export interface Store {
+  readonly kind: 'sqlite' | 'mongo';
+  readonly users: UserRepository;
+  readonly sessions: SessionRepository;
+  readonly invitations: InvitationRepository;
+  readonly workspaces: WorkspaceRepository;
+  readonly memberships: MembershipRepository;
+  readonly documents: DocumentRepository;
+  readonly content: DocumentContentRepository;
+  /** Liveness probe for /api/health. */
+  ping(): Promise<void>;
+  close(): Promise<void>;
+}

@@ -1,0 +1,385 @@
+/**
+ * The embedded store: one SQLite file (`<DATA_DIR>/jane.sqlite`) through better-sqlite3,
+ * in WAL mode with `synchronous = FULL` so that a committed transaction survives a
+ * power cut, not just a process crash. better-sqlite3 is synchronous; the adapter keeps
+ * the async port so callers cannot tell it from the MongoDB adapter.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import Database from 'better-sqlite3';
+import type { Role } from '@jane/shared';
+import {
+  DuplicateKeyError,
+  type CompactionResult,
+  type DocumentContentRepository,
+  type DocumentPatch,
+  type DocumentRecord,
+  type DocumentRepository,
+  type FoldDocState,
+  type InvitationRecord,
+  type InvitationRepository,
+  type MembershipRecord,
+  type MembershipRepository,
+  type PendingUpdate,
+  type SessionRecord,
+  type SessionRepository,
+  type Store,
+  type StoredDocState,
+  type UserPatch,
+  type UserRecord,
+  type UserRepository,
+  type WorkspaceRecord,
+  type WorkspaceRepository,
+} from '../port.js';
+import { SQLITE_MIGRATIONS } from './migrations.js';
+
+type Row = Record<string, unknown>;
+
+function toUser(row: Row): UserRecord {
+  return {
+    id: String(row.id),
+    email: String(row.email),
+    name: String(row.name),
+    country: String(row.country),
+    organisation: String(row.organisation),
+    passwordHash: String(row.password_hash),
+    isAdmin: row.is_admin === 1,
+    active: row.active === 1,
+    createdAt: String(row.created_at),
+  };
+}
+
+function toWorkspace(row: Row): WorkspaceRecord {
+  return {
+    id: String(row.id),
+    kind: row.kind as WorkspaceRecord['kind'],
+    title: String(row.title),
+    createdAt: String(row.created_at),
+  };
+}
+
+function toMembership(row: Row): MembershipRecord {
+  return {
+    workspaceId: String(row.workspace_id),
+    userId: String(row.user_id),
+    role: row.role as Role,
+    createdAt: String(row.created_at),
+  };
+}
+
+function toDocument(row: Row): DocumentRecord {
+  return {
+    id: String(row.id),
+    workspaceId: String(row.workspace_id),
+    title: String(row.title),
+    template: row.template as DocumentRecord['template'],
+    archived: row.archived === 1,
+    createdAt: String(row.created_at),
+    createdBy: String(row.created_by),
+    updatedAt: String(row.updated_at),
+    updatedBy: row.updated_by === null ? null : String(row.updated_by),
+  };
+}
+
+function toInvitation(row: Row): InvitationRecord {
+  return {
+    id: String(row.id),
+    tokenHash: String(row.token_hash),
+    email: String(row.email),
+    name: String(row.name),
+    memberships: JSON.parse(String(row.memberships)) as InvitationRecord['memberships'],
+    createdBy: String(row.created_by),
+    createdAt: String(row.created_at),
+    expiresAt: String(row.expires_at),
+    acceptedAt: row.accepted_at === null ? null : String(row.accepted_at),
+  };
+}
+
+function isUniqueViolation(error: unknown): boolean {
+  return error instanceof Error && 'code' in error && String(error.code).startsWith('SQLITE_CONSTRAINT');
+}
+
+/** Builds a `SET a = @a, b = @b` clause from a patch, mapping camelCase to columns. */
+function setClause(patch: Record<string, unknown>, columns: Record<string, string>): { sql: string; values: Row } {
+  const parts: string[] = [];
+  const values: Row = {};
+  for (const [key, value] of Object.entries(patch)) {
+    const column = columns[key];
+    if (!column || value === undefined) continue;
+    parts.push(`${column} = @${key}`);
+    values[key] = typeof value === 'boolean' ? (value ? 1 : 0) : value;
+  }
+  return { sql: parts.join(', '), values };
+}
+
+export interface SqliteStoreOptions {
+  /** Directory for `jane.sqlite`; created if missing. */
+  dataDir: string;
+}
+
+export function openSqliteStore(options: SqliteStoreOptions): Store {
+  fs.mkdirSync(options.dataDir, { recursive: true });
+  const db = new Database(path.join(options.dataDir, 'jane.sqlite'));
+  db.pragma('journal_mode = WAL');
+  db.pragma('synchronous = FULL');
+  db.pragma('foreign_keys = ON');
+  db.pragma('busy_timeout = 5000');
+  migrate(db);
+
+  const users: UserRepository = {
+    async count() {
+      return Number((db.prepare('SELECT COUNT(*) AS n FROM users').get() as Row).n);
+    },
+    async create(user) {
+      try {
+        db.prepare(
+          `INSERT INTO users (id, email, name, country, organisation, password_hash, is_admin, active, created_at)
+           VALUES (@id, @email, @name, @country, @organisation, @passwordHash, @isAdmin, @active, @createdAt)`,
+        ).run({ ...user, isAdmin: user.isAdmin ? 1 : 0, active: user.active ? 1 : 0 });
+      } catch (error) {
+        if (isUniqueViolation(error)) throw new DuplicateKeyError('email');
+        throw error;
+      }
+    },
+    async findById(id) {
+      const row = db.prepare('SELECT * FROM users WHERE id = ?').get(id) as Row | undefined;
+      return row ? toUser(row) : null;
+    },
+    async findByEmail(email) {
+      const row = db.prepare('SELECT * FROM users WHERE email = ?').get(email) as Row | undefined;
+      return row ? toUser(row) : null;
+    },
+    async findManyByIds(ids) {
+      if (ids.length === 0) return [];
+      const rows = db
+        .prepare(`SELECT * FROM users WHERE id IN (SELECT value FROM json_each(?))`)
+        .all(JSON.stringify(ids)) as Row[];
+      return rows.map(toUser);
+    },
+    async list() {
+      return (db.prepare('SELECT * FROM users ORDER BY name COLLATE NOCASE').all() as Row[]).map(toUser);
+    },
+    async update(id, patch: UserPatch) {
+      const { sql, values } = setClause(patch, {
+        name: 'name',
+        country: 'country',
+        organisation: 'organisation',
+        passwordHash: 'password_hash',
+        isAdmin: 'is_admin',
+        active: 'active',
+      });
+      if (sql) db.prepare(`UPDATE users SET ${sql} WHERE id = @id`).run({ ...values, id });
+      return users.findById(id);
+    },
+  };
+
+  const sessions: SessionRepository = {
+    async create(session: SessionRecord) {
+      db.prepare(
+        'INSERT INTO sessions (token_hash, user_id, created_at, expires_at) VALUES (@tokenHash, @userId, @createdAt, @expiresAt)',
+      ).run(session);
+    },
+    async find(tokenHash) {
+      const row = db.prepare('SELECT * FROM sessions WHERE token_hash = ?').get(tokenHash) as Row | undefined;
+      if (!row) return null;
+      return {
+        tokenHash: String(row.token_hash),
+        userId: String(row.user_id),
+        createdAt: String(row.created_at),
+        expiresAt: String(row.expires_at),
+      };
+    },
+    async delete(tokenHash) {
+      db.prepare('DELETE FROM sessions WHERE token_hash = ?').run(tokenHash);
+    },
+    async deleteForUser(userId) {
+      db.prepare('DELETE FROM sessions WHERE user_id = ?').run(userId);
+    },
+    async deleteExpired(now) {
+      return db.prepare('DELETE FROM sessions WHERE expires_at <= ?').run(now).changes;
+    },
+  };
+
+  const invitations: InvitationRepository = {
+    async create(invitation) {
+      db.prepare(
+        `INSERT INTO invitations (id, token_hash, email, name, memberships, created_by, created_at, expires_at, accepted_at)
+         VALUES (@id, @tokenHash, @email, @name, @memberships, @createdBy, @createdAt, @expiresAt, @acceptedAt)`,
+      ).run({ ...invitation, memberships: JSON.stringify(invitation.memberships) });
+    },
+    async findByTokenHash(tokenHash) {
+      const row = db.prepare('SELECT * FROM invitations WHERE token_hash = ?').get(tokenHash) as Row | undefined;
+      return row ? toInvitation(row) : null;
+    },
+    async list() {
+      return (db.prepare('SELECT * FROM invitations ORDER BY created_at DESC').all() as Row[]).map(toInvitation);
+    },
+    async markAccepted(id, at) {
+      return db.prepare('UPDATE invitations SET accepted_at = ? WHERE id = ? AND accepted_at IS NULL').run(at, id).changes === 1;
+    },
+    async delete(id) {
+      return db.prepare('DELETE FROM invitations WHERE id = ?').run(id).changes === 1;
+    },
+  };
+
+  const workspaces: WorkspaceRepository = {
+    async count() {
+      return Number((db.prepare('SELECT COUNT(*) AS n FROM workspaces').get() as Row).n);
+    },
+    async create(workspace) {
+      db.prepare('INSERT INTO workspaces (id, kind, title, created_at) VALUES (@id, @kind, @title, @createdAt)').run(workspace);
+    },
+    async findById(id) {
+      const row = db.prepare('SELECT * FROM workspaces WHERE id = ?').get(id) as Row | undefined;
+      return row ? toWorkspace(row) : null;
+    },
+    async list() {
+      return (db.prepare('SELECT * FROM workspaces ORDER BY created_at, rowid').all() as Row[]).map(toWorkspace);
+    },
+    async update(id, patch) {
+      const { sql, values } = setClause(patch, { kind: 'kind', title: 'title' });
+      if (sql) db.prepare(`UPDATE workspaces SET ${sql} WHERE id = @id`).run({ ...values, id });
+      return workspaces.findById(id);
+    },
+  };
+
+  const memberships: MembershipRepository = {
+    async upsert(membership) {
+      db.prepare(
+        `INSERT INTO memberships (workspace_id, user_id, role, created_at) VALUES (@workspaceId, @userId, @role, @createdAt)
+         ON CONFLICT (workspace_id, user_id) DO UPDATE SET role = excluded.role`,
+      ).run(membership);
+    },
+    async remove(workspaceId, userId) {
+      return db.prepare('DELETE FROM memberships WHERE workspace_id = ? AND user_id = ?').run(workspaceId, userId).changes === 1;
+    },
+    async find(workspaceId, userId) {
+      const row = db
+        .prepare('SELECT * FROM memberships WHERE workspace_id = ? AND user_id = ?')
+        .get(workspaceId, userId) as Row | undefined;
+      return row ? toMembership(row) : null;
+    },
+    async listForWorkspace(workspaceId) {
+      return (db.prepare('SELECT * FROM memberships WHERE workspace_id = ?').all(workspaceId) as Row[]).map(toMembership);
+    },
+    async listForUser(userId) {
+      return (db.prepare('SELECT * FROM memberships WHERE user_id = ?').all(userId) as Row[]).map(toMembership);
+    },
+    async countByWorkspace() {
+      const rows = db.prepare('SELECT workspace_id, COUNT(*) AS n FROM memberships GROUP BY workspace_id').all() as Row[];
+      return new Map(rows.map((row) => [String(row.workspace_id), Number(row.n)]));
+    },
+  };
+
+  const documents: DocumentRepository = {
+    async create(document) {
+      db.prepare(
+        `INSERT INTO documents (id, workspace_id, title, template, archived, created_at, created_by, updated_at, updated_by)
+         VALUES (@id, @workspaceId, @title, @template, @archived, @createdAt, @createdBy, @updatedAt, @updatedBy)`,
+      ).run({ ...document, archived: document.archived ? 1 : 0 });
+    },
+    async findById(id) {
+      const row = db.prepare('SELECT * FROM documents WHERE id = ?').get(id) as Row | undefined;
+      return row ? toDocument(row) : null;
+    },
+    async listForWorkspace(workspaceId) {
+      return (
+        db.prepare('SELECT * FROM documents WHERE workspace_id = ? ORDER BY updated_at DESC').all(workspaceId) as Row[]
+      ).map(toDocument);
+    },
+    async countByWorkspace() {
+      const rows = db
+        .prepare('SELECT workspace_id, COUNT(*) AS n FROM documents WHERE archived = 0 GROUP BY workspace_id')
+        .all() as Row[];
+      return new Map(rows.map((row) => [String(row.workspace_id), Number(row.n)]));
+    },
+    async update(id, patch: DocumentPatch) {
+      const { sql, values } = setClause(patch, { title: 'title', archived: 'archived' });
+      if (sql) db.prepare(`UPDATE documents SET ${sql} WHERE id = @id`).run({ ...values, id });
+      return documents.findById(id);
+    },
+  };
+
+  const insertUpdate = db.prepare('INSERT INTO doc_updates (doc_id, data) VALUES (?, ?)');
+  const touchDocument = db.prepare('UPDATE documents SET updated_at = ?, updated_by = ? WHERE id = ?');
+  const appendBatch = db.transaction((batch: readonly PendingUpdate[], at: string) => {
+    const lastAuthor = new Map<string, string>();
+    for (const update of batch) {
+      insertUpdate.run(update.docId, update.data);
+      lastAuthor.set(update.docId, update.userId);
+    }
+    for (const [docId, userId] of lastAuthor) touchDocument.run(at, userId, docId);
+  });
+
+  const selectSnapshot = db.prepare('SELECT data FROM doc_snapshots WHERE doc_id = ?');
+  const selectUpdates = db.prepare('SELECT seq, data FROM doc_updates WHERE doc_id = ? ORDER BY seq');
+
+  function readState(docId: string): { state: StoredDocState; lastSeq: number } {
+    const snapshotRow = selectSnapshot.get(docId) as { data: Buffer } | undefined;
+    const rows = selectUpdates.all(docId) as { seq: number; data: Buffer }[];
+    return {
+      state: {
+        snapshot: snapshotRow ? new Uint8Array(snapshotRow.data) : null,
+        updates: rows.map((row) => new Uint8Array(row.data)),
+      },
+      lastSeq: rows.length > 0 ? rows[rows.length - 1]!.seq : 0,
+    };
+  }
+
+  const content: DocumentContentRepository = {
+    async append(batch, at) {
+      if (batch.length === 0) return;
+      appendBatch(batch, at);
+    },
+    async load(docId) {
+      return db.transaction(() => readState(docId).state)();
+    },
+    async countUpdates(docId) {
+      return Number((db.prepare('SELECT COUNT(*) AS n FROM doc_updates WHERE doc_id = ?').get(docId) as Row).n);
+    },
+    async compact(docId, fold: FoldDocState): Promise<CompactionResult> {
+      // One immediate transaction: nobody can append between reading and deleting, so
+      // exactly the folded rows are removed.
+      return db
+        .transaction((): CompactionResult => {
+          const { state, lastSeq } = readState(docId);
+          if (state.updates.length === 0) return { foldedUpdates: 0, snapshotBytes: state.snapshot?.byteLength ?? 0 };
+          const snapshot = fold(state);
+          db.prepare(
+            `INSERT INTO doc_snapshots (doc_id, data, updated_at) VALUES (?, ?, ?)
+             ON CONFLICT (doc_id) DO UPDATE SET data = excluded.data, updated_at = excluded.updated_at`,
+          ).run(docId, snapshot, new Date().toISOString());
+          db.prepare('DELETE FROM doc_updates WHERE doc_id = ? AND seq <= ?').run(docId, lastSeq);
+          return { foldedUpdates: state.updates.length, snapshotBytes: snapshot.byteLength };
+        })
+        .immediate();
+    },
+  };
+
+  return {
+    kind: 'sqlite',
+    users,
+    sessions,
+    invitations,
+    workspaces,
+    memberships,
+    documents,
+    content,
+    async ping() {
+      db.prepare('SELECT 1').get();
+    },
+    async close() {
+      if (db.open) db.close();
+    },
+  };
+}
+
+function migrate(db: Database.Database): void {
+  const current = Number(db.pragma('user_version', { simple: true }));
+  for (let version = current; version < SQLITE_MIGRATIONS.length; version++) {
+    db.transaction(() => {
+      db.exec(SQLITE_MIGRATIONS[version]!);
+      db.pragma(`user_version = ${version + 1}`);
+    })();
+  }
+}

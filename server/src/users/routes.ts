@@ -1,0 +1,136 @@
+/** Administration of accounts and invitations (admins only). */
+import { Router } from 'express';
+import {
+  CreateInvitationRequestSchema,
+  CreateUserRequestSchema,
+  IdSchema,
+  UpdateUserRequestSchema,
+  type Invitation,
+} from '@jane/shared';
+import type { AppContext } from '../context.js';
+import { BadRequestError, ConflictError, NotFoundError } from '../errors.js';
+import { hashSecret, newId, newSecret } from '../ids.js';
+import { requireAdmin } from '../auth/requestUser.js';
+import { hashPassword } from '../auth/passwords.js';
+import { DuplicateKeyError, type InvitationRecord, type UserPatch, type UserRecord } from '../storage/port.js';
+import { parseOrThrow } from '../validation.js';
+import { presentUser } from './present.js';
+
+function presentInvitation(record: InvitationRecord, url?: string): Invitation {
+  return {
+    id: record.id,
+    email: record.email,
+    name: record.name,
+    memberships: record.memberships,
+    createdAt: record.createdAt,
+    expiresAt: record.expiresAt,
+    acceptedAt: record.acceptedAt,
+    ...(url ? { url } : {}),
+  };
+}
+
+export function userAdminRoutes(ctx: AppContext): Router {
+  const router = Router();
+  const { store } = ctx;
+
+  async function checkWorkspaces(ids: string[]): Promise<void> {
+    for (const id of ids) {
+      if (!(await store.workspaces.findById(id))) throw new BadRequestError(`Unknown workspace ${id}.`);
+    }
+  }
+
+  router.get('/admin/users', async (req, res) => {
+    requireAdmin(req);
+    const users = await store.users.list();
+    const withMemberships = await Promise.all(
+      users.map(async (u) => ({
+        ...presentUser(u),
+        memberships: (await store.memberships.listForUser(u.id)).map((m) => ({ workspaceId: m.workspaceId, role: m.role })),
+      })),
+    );
+    res.json({ users: withMemberships });
+  });
+
+  router.post('/admin/users', async (req, res) => {
+    requireAdmin(req);
+    const body = parseOrThrow(CreateUserRequestSchema, req.body);
+    await checkWorkspaces((body.memberships ?? []).map((m) => m.workspaceId));
+    const user: UserRecord = {
+      id: newId(),
+      email: body.email,
+      name: body.name,
+      country: body.country,
+      organisation: body.organisation,
+      passwordHash: await hashPassword(body.password, ctx.config.scryptCost),
+      isAdmin: body.isAdmin ?? false,
+      active: true,
+      createdAt: new Date().toISOString(),
+    };
+    try {
+      await store.users.create(user);
+    } catch (error) {
+      if (error instanceof DuplicateKeyError) throw new ConflictError(`An account for ${body.email} already exists.`);
+      throw error;
+    }
+    for (const membership of body.memberships ?? []) {
+      await store.memberships.upsert({ ...membership, userId: user.id, createdAt: user.createdAt });
+    }
+    res.status(201).json({ user: presentUser(user) });
+  });
+
+  router.patch('/admin/users/:userId', async (req, res) => {
+    const admin = requireAdmin(req);
+    const userId = parseOrThrow(IdSchema, req.params.userId, 'user id');
+    const body = parseOrThrow(UpdateUserRequestSchema, req.body);
+    if (userId === admin.id && (body.active === false || body.isAdmin === false)) {
+      throw new BadRequestError('You cannot deactivate yourself or remove your own administrator rights.');
+    }
+    const { password, ...rest } = body;
+    const patch: UserPatch = { ...rest };
+    if (password) patch.passwordHash = await hashPassword(password, ctx.config.scryptCost);
+    const user = await store.users.update(userId, patch);
+    if (!user) throw new NotFoundError('There is no such account.');
+    if (body.active === false || password) {
+      await store.sessions.deleteForUser(userId);
+      ctx.accessEvents.emit('userSignedOut', { userId });
+    }
+    res.json({ user: presentUser(user) });
+  });
+
+  router.get('/admin/invitations', async (req, res) => {
+    requireAdmin(req);
+    res.json({ invitations: (await store.invitations.list()).map((i) => presentInvitation(i)) });
+  });
+
+  router.post('/admin/invitations', async (req, res) => {
+    const admin = requireAdmin(req);
+    const body = parseOrThrow(CreateInvitationRequestSchema, req.body);
+    await checkWorkspaces(body.memberships.map((m) => m.workspaceId));
+    if (await store.users.findByEmail(body.email)) throw new ConflictError(`${body.email} already has an account; add them to workspaces instead.`);
+    const token = newSecret();
+    const now = new Date();
+    const record: InvitationRecord = {
+      id: newId(),
+      tokenHash: hashSecret(token),
+      email: body.email,
+      name: body.name,
+      memberships: body.memberships,
+      createdBy: admin.id,
+      createdAt: now.toISOString(),
+      expiresAt: new Date(now.getTime() + body.expiresInDays * 86_400_000).toISOString(),
+      acceptedAt: null,
+    };
+    await store.invitations.create(record);
+    const base = ctx.config.publicUrl ?? `${req.protocol}://${req.get('host')}`;
+    res.status(201).json({ invitation: presentInvitation(record, `${base}/invite/${token}`) });
+  });
+
+  router.delete('/admin/invitations/:invitationId', async (req, res) => {
+    requireAdmin(req);
+    const id = parseOrThrow(IdSchema, req.params.invitationId, 'invitation id');
+    if (!(await store.invitations.delete(id))) throw new NotFoundError('There is no such invitation.');
+    res.status(204).end();
+  });
+
+  return router;
+}

@@ -1,0 +1,6 @@
+export * from './protocol/collab.js';
+export * from './schemas/roles.js';
+export * from './schemas/countries.js';
+export * from './schemas/api.js';
+export * from './schemas/seed.js';
+export * from './templates.js';

@@ -1,0 +1,193 @@
+import { z } from 'zod';
+import { CountrySchema } from './countries.js';
+import { RoleSchema, type Role } from './roles.js';
+
+/* ------------------------------------------------------------------ entities */
+
+export const WORKSPACE_KINDS = ['network', 'task-force', 'work-package'] as const;
+export const WorkspaceKindSchema = z.enum(WORKSPACE_KINDS);
+export type WorkspaceKind = z.infer<typeof WorkspaceKindSchema>;
+
+export const DOCUMENT_TEMPLATES = ['blank', 'call-for-expressions-of-interest', 'network-plan', 'meeting-minutes'] as const;
+export const DocumentTemplateSchema = z.enum(DOCUMENT_TEMPLATES);
+export type DocumentTemplate = z.infer<typeof DocumentTemplateSchema>;
+
+/** A person as every other member may see them. */
+export interface PublicUser {
+  id: string;
+  name: string;
+  email: string;
+  country: string;
+  organisation: string;
+}
+
+/** The signed-in user (and what an admin sees of an account). */
+export interface User extends PublicUser {
+  isAdmin: boolean;
+  active: boolean;
+  createdAt: string;
+}
+
+export interface Workspace {
+  id: string;
+  kind: WorkspaceKind;
+  title: string;
+  createdAt: string;
+}
+
+/** A workspace as listed for the signed-in user. */
+export interface WorkspaceSummary extends Workspace {
+  /** The user's role, or `null` for an admin who is not a member. */
+  myRole: Role | null;
+  memberCount: number;
+  documentCount: number;
+}
+
+export interface Member extends PublicUser {
+  role: Role;
+}
+
+export interface WorkspaceDetail extends WorkspaceSummary {
+  members: Member[];
+}
+
+export interface DocumentMeta {
+  id: string;
+  workspaceId: string;
+  title: string;
+  template: DocumentTemplate;
+  archived: boolean;
+  createdAt: string;
+  createdBy: string;
+  updatedAt: string;
+  /** Display name of the last person whose edit was saved, if any. */
+  updatedByName: string | null;
+}
+
+export interface InvitationMembership {
+  workspaceId: string;
+  role: Role;
+}
+
+export interface Invitation {
+  id: string;
+  email: string;
+  name: string;
+  memberships: InvitationMembership[];
+  createdAt: string;
+  expiresAt: string;
+  acceptedAt: string | null;
+  /** Only present in the response that created it: the link to send. */
+  url?: string;
+}
+
+/** What an invitee sees before accepting. */
+export interface InvitationPreview {
+  email: string;
+  name: string;
+  workspaces: { title: string; role: Role }[];
+  expiresAt: string;
+}
+
+export interface ApiErrorBody {
+  error: { code: string; message: string; details?: unknown };
+}
+
+/* ------------------------------------------------------------------ requests */
+
+const name = z.string().trim().min(1, 'Enter a name').max(120);
+const email = z.string().trim().toLowerCase().email('Enter a valid email address').max(254);
+const organisation = z.string().trim().min(1, 'Enter an organisation').max(200);
+/** At least 10 characters; long passphrases welcome. */
+export const PasswordSchema = z.string().min(10, 'Use at least 10 characters').max(1024);
+
+export const SetupRequestSchema = z.strictObject({
+  name,
+  email,
+  country: CountrySchema,
+  organisation,
+  password: PasswordSchema,
+});
+export type SetupRequest = z.input<typeof SetupRequestSchema>;
+
+export const LoginRequestSchema = z.strictObject({
+  email,
+  password: z.string().min(1, 'Enter your password').max(1024),
+});
+export type LoginRequest = z.input<typeof LoginRequestSchema>;
+
+const membershipInput = z.strictObject({ workspaceId: z.string().min(1).max(64), role: RoleSchema });
+
+export const CreateUserRequestSchema = z.strictObject({
+  name,
+  email,
+  country: CountrySchema,
+  organisation,
+  password: PasswordSchema,
+  isAdmin: z.boolean().optional(),
+  memberships: z.array(membershipInput).max(50).optional(),
+});
+export type CreateUserRequest = z.input<typeof CreateUserRequestSchema>;
+
+export const UpdateUserRequestSchema = z
+  .strictObject({
+    name: name.optional(),
+    country: CountrySchema.optional(),
+    organisation: organisation.optional(),
+    isAdmin: z.boolean().optional(),
+    active: z.boolean().optional(),
+    password: PasswordSchema.optional(),
+  })
+  .refine((body) => Object.keys(body).length > 0, { message: 'Nothing to change' });
+export type UpdateUserRequest = z.input<typeof UpdateUserRequestSchema>;
+
+export const CreateInvitationRequestSchema = z.strictObject({
+  email,
+  name: z.string().trim().max(120).default(''),
+  memberships: z.array(membershipInput).max(50).default([]),
+  /** Days until the link expires (default 14). */
+  expiresInDays: z.number().int().min(1).max(90).default(14),
+});
+export type CreateInvitationRequest = z.input<typeof CreateInvitationRequestSchema>;
+
+export const AcceptInvitationRequestSchema = z.strictObject({
+  name,
+  country: CountrySchema,
+  organisation,
+  password: PasswordSchema,
+});
+export type AcceptInvitationRequest = z.input<typeof AcceptInvitationRequestSchema>;
+
+export const CreateWorkspaceRequestSchema = z.strictObject({
+  kind: WorkspaceKindSchema,
+  title: z.string().trim().min(1, 'Enter a title').max(200),
+});
+export type CreateWorkspaceRequest = z.input<typeof CreateWorkspaceRequestSchema>;
+
+export const UpdateWorkspaceRequestSchema = z
+  .strictObject({
+    kind: WorkspaceKindSchema.optional(),
+    title: z.string().trim().min(1, 'Enter a title').max(200).optional(),
+  })
+  .refine((body) => Object.keys(body).length > 0, { message: 'Nothing to change' });
+export type UpdateWorkspaceRequest = z.input<typeof UpdateWorkspaceRequestSchema>;
+
+export const SetMemberRequestSchema = z.strictObject({ role: RoleSchema });
+export type SetMemberRequest = z.input<typeof SetMemberRequestSchema>;
+
+export const CreateDocumentRequestSchema = z.strictObject({
+  title: z.string().trim().min(1, 'Enter a title').max(200),
+  template: DocumentTemplateSchema.default('blank'),
+});
+export type CreateDocumentRequest = z.input<typeof CreateDocumentRequestSchema>;
+
+export const UpdateDocumentRequestSchema = z
+  .strictObject({
+    title: z.string().trim().min(1, 'Enter a title').max(200).optional(),
+    archived: z.boolean().optional(),
+  })
+  .refine((body) => Object.keys(body).length > 0, { message: 'Nothing to change' });
+export type UpdateDocumentRequest = z.input<typeof UpdateDocumentRequestSchema>;
+
+/** Route parameter ids: our ids are URL-safe random strings. */
+export const IdSchema = z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, 'Malformed id');

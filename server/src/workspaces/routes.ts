@@ -42,6 +42,17 @@ export function workspaceRoutes(ctx: AppContext): Router {
     res.json({ workspaces: await summaries(visible, roles) });
   });
 
+  /** People directory for adding members: administrators and chairs only. */
+  router.get('/people', async (req, res) => {
+    const user = requireUser(req);
+    if (!user.isAdmin) {
+      const chairs = (await store.memberships.listForUser(user.id)).some((m) => abilitiesOf(m.role).manageMembers);
+      if (!chairs) throw new ForbiddenError('Only chairs and administrators can browse the people directory.');
+    }
+    const people = (await store.users.list()).filter((u) => u.active).map(presentPublicUser);
+    res.json({ people });
+  });
+
   router.post('/workspaces', async (req, res) => {
     requireAdmin(req);
     const body = parseOrThrow(CreateWorkspaceRequestSchema, req.body);

@@ -1,4 +1,5 @@
 export * from './protocol/collab.js';
+export * from './protocol/realtime.js';
 export * from './schemas/roles.js';
 export * from './schemas/countries.js';
 export * from './schemas/api.js';

@@ -257,6 +257,58 @@ describe.each(adapters)('storage contract: $name', ({ open }) => {
     expect(textOf(await store.content.load(docId))).toBe('racing');
   });
 
+  it('runs one meeting per workspace at a time and lists past meetings newest first', async () => {
+    const workspace = { id: uid('w'), kind: 'task-force' as const, title: 'The ERN model', createdAt: now() };
+    await store.workspaces.create(workspace);
+    const meeting = (id: string, startedAt: string) => ({
+      id, workspaceId: workspace.id, title: 'Monthly call', agenda: [{ title: 'Scope', documentId: null, sectionTitle: null }],
+      quorumCountries: 3, startedAt, startedBy: 'chair', endedAt: null,
+    });
+    const first = meeting(uid('m'), '2026-03-01T10:00:00.000Z');
+    await store.meetings.start(first);
+    await expect(store.meetings.start(meeting(uid('m'), '2026-03-01T10:05:00.000Z'))).rejects.toBeInstanceOf(DuplicateKeyError);
+    expect(await store.meetings.findRunning(workspace.id)).toEqual(first);
+    expect((await store.meetings.listRunning()).map((m) => m.id)).toContain(first.id);
+    expect(await store.meetings.update(first.id, { quorumCountries: 4 })).toMatchObject({ quorumCountries: 4, title: 'Monthly call' });
+
+    expect(await store.meetings.end(first.id, '2026-03-01T11:00:00.000Z')).toBe(true);
+    expect(await store.meetings.end(first.id, '2026-03-01T11:01:00.000Z')).toBe(false);
+    expect(await store.meetings.findRunning(workspace.id)).toBeNull();
+    const second = meeting(uid('m'), '2026-04-01T10:00:00.000Z');
+    await store.meetings.start(second);
+    expect((await store.meetings.listForWorkspace(workspace.id)).map((m) => m.id)).toEqual([second.id, first.id]);
+    expect((await store.meetings.findById(first.id))!.endedAt).toBe('2026-03-01T11:00:00.000Z');
+  });
+
+  it('records attendance intervals: a rejoin while present opens nothing, ending closes what is open', async () => {
+    const workspace = { id: uid('w'), kind: 'network' as const, title: 'Survivorship', createdAt: now() };
+    await store.workspaces.create(workspace);
+    const meetingId = uid('m');
+    await store.meetings.start({
+      id: meetingId, workspaceId: workspace.id, title: 'Kick-off', agenda: [], quorumCountries: null,
+      startedAt: '2026-05-01T09:00:00.000Z', startedBy: 'chair', endedAt: null,
+    });
+    const person = (userId: string, country: string) => ({
+      meetingId, userId, name: `Name ${userId}`, email: `${userId}@example.eu`, country, organisation: 'Org', role: 'contributor' as const,
+      firstJoinedAt: '2026-05-01T09:01:00.000Z',
+    });
+    expect(await store.meetings.recordJoin(person('u1', 'IT'), '2026-05-01T09:01:00.000Z')).toBe(true);
+    expect(await store.meetings.recordJoin(person('u1', 'IT'), '2026-05-01T09:02:00.000Z')).toBe(false);
+    expect(await store.meetings.recordJoin(person('u2', 'DE'), '2026-05-01T09:03:00.000Z')).toBe(true);
+    expect(await store.meetings.recordLeave(meetingId, 'u2', '2026-05-01T09:20:00.000Z')).toBe(true);
+    expect(await store.meetings.recordLeave(meetingId, 'u2', '2026-05-01T09:21:00.000Z')).toBe(false);
+    expect(await store.meetings.recordJoin({ ...person('u2', 'DE'), name: 'Renamed' }, '2026-05-01T09:30:00.000Z')).toBe(true);
+    expect(await store.meetings.end(meetingId, '2026-05-01T10:00:00.000Z')).toBe(true);
+
+    const { attendees, intervals } = await store.meetings.attendance(meetingId);
+    expect(attendees.map((a) => [a.userId, a.name, a.country])).toEqual([['u1', 'Name u1', 'IT'], ['u2', 'Name u2', 'DE']]);
+    expect(intervals.map((i) => [i.userId, i.joinedAt.slice(11, 16), i.leftAt?.slice(11, 16)])).toEqual([
+      ['u1', '09:01', '10:00'],
+      ['u2', '09:03', '09:20'],
+      ['u2', '09:30', '10:00'],
+    ]);
+  });
+
   it('answers a liveness ping', async () => {
     await expect(store.ping()).resolves.toBeUndefined();
   });

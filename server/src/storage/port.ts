@@ -3,7 +3,7 @@
  * Two adapters implement it (`sqlite/`, `mongo/`) and pass the same contract suite
  * (`contract.test.ts`). Records are plain data; times are ISO-8601 strings in UTC.
  */
-import type { DocumentTemplate, Role, WorkspaceKind } from '@jane/shared';
+import type { AgendaItem, DocumentTemplate, Role, WorkspaceKind } from '@jane/shared';
 
 export interface UserRecord {
   id: string;
@@ -180,6 +180,57 @@ export interface DocumentContentRepository {
   compact(docId: string, fold: FoldDocState): Promise<CompactionResult>;
 }
 
+export interface MeetingRecord {
+  id: string;
+  workspaceId: string;
+  title: string;
+  agenda: AgendaItem[];
+  quorumCountries: number | null;
+  startedAt: string;
+  startedBy: string;
+  endedAt: string | null;
+}
+
+export type MeetingPatch = Partial<Pick<MeetingRecord, 'title' | 'agenda' | 'quorumCountries'>>;
+
+/** Who attended, as they were when they first joined (names and roles may change later). */
+export interface AttendeeRecord {
+  meetingId: string;
+  userId: string;
+  name: string;
+  email: string;
+  country: string;
+  organisation: string;
+  role: Role;
+  firstJoinedAt: string;
+}
+
+/** One stretch of presence in a meeting; `leftAt` is null while it lasts. */
+export interface IntervalRecord {
+  meetingId: string;
+  userId: string;
+  joinedAt: string;
+  leftAt: string | null;
+}
+
+export interface MeetingRepository {
+  /** Throws {@link DuplicateKeyError}('running meeting') when the workspace already has one running. */
+  start(meeting: MeetingRecord): Promise<void>;
+  findById(id: string): Promise<MeetingRecord | null>;
+  findRunning(workspaceId: string): Promise<MeetingRecord | null>;
+  listRunning(): Promise<MeetingRecord[]>;
+  /** Newest first. */
+  listForWorkspace(workspaceId: string): Promise<MeetingRecord[]>;
+  update(id: string, patch: MeetingPatch): Promise<MeetingRecord | null>;
+  /** Ends a running meeting and closes every open interval at `at`; false if it was not running. */
+  end(id: string, at: string): Promise<boolean>;
+  /** Opens an interval unless one is open (a reconnect); keeps the first-join snapshot. Returns whether it opened one. */
+  recordJoin(attendee: AttendeeRecord, at: string): Promise<boolean>;
+  /** Closes the open interval, if any; returns whether it closed one. */
+  recordLeave(meetingId: string, userId: string, at: string): Promise<boolean>;
+  attendance(meetingId: string): Promise<{ attendees: AttendeeRecord[]; intervals: IntervalRecord[] }>;
+}
+
 export interface Store {
   readonly kind: 'sqlite' | 'mongo';
   readonly users: UserRepository;
@@ -189,6 +240,7 @@ export interface Store {
   readonly memberships: MembershipRepository;
   readonly documents: DocumentRepository;
   readonly content: DocumentContentRepository;
+  readonly meetings: MeetingRepository;
   /** Liveness probe for /api/health. */
   ping(): Promise<void>;
   close(): Promise<void>;

@@ -29,6 +29,8 @@ import {
   type WorkspaceRecord,
   type WorkspaceRepository,
 } from '../port.js';
+import { mongoMeetings } from './meetings.js';
+import { bytes, defined, isDuplicateKey, strip } from './util.js';
 
 /** Snapshot chunk size: well below MongoDB's 16 MB document limit. */
 export const SNAPSHOT_CHUNK_BYTES = 8 * 1024 * 1024;
@@ -52,25 +54,6 @@ interface ChunkDoc {
   gen: string;
   index: number;
   data: Binary;
-}
-
-function isDuplicateKey(error: unknown): boolean {
-  return error instanceof MongoServerError && error.code === 11000;
-}
-
-/** Removes Mongo's `_id` and returns the record as the port defines it. */
-function strip<T>(doc: (T & { _id: unknown }) | null): T | null {
-  if (!doc) return null;
-  const { _id, ...rest } = doc;
-  return rest as T;
-}
-
-function defined<T extends object>(patch: T): Partial<T> {
-  return Object.fromEntries(Object.entries(patch).filter(([, value]) => value !== undefined)) as Partial<T>;
-}
-
-function bytes(binary: Binary): Uint8Array {
-  return new Uint8Array(binary.buffer.buffer, binary.buffer.byteOffset, binary.buffer.byteLength);
 }
 
 export interface MongoStoreOptions {
@@ -360,6 +343,7 @@ export async function openMongoStore(options: MongoStoreOptions): Promise<Store>
     memberships,
     documents,
     content,
+    meetings: await mongoMeetings(db),
     async ping() {
       await db.command({ ping: 1 });
     },

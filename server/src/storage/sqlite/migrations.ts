@@ -68,4 +68,40 @@ export const SQLITE_MIGRATIONS: readonly string[] = [
     updated_at TEXT NOT NULL
   );
   `,
+  `
+  CREATE TABLE meetings (
+    id TEXT PRIMARY KEY,
+    workspace_id TEXT NOT NULL REFERENCES workspaces(id),
+    title TEXT NOT NULL,
+    agenda TEXT NOT NULL,
+    quorum_countries INTEGER,
+    started_at TEXT NOT NULL,
+    started_by TEXT NOT NULL,
+    ended_at TEXT
+  );
+  CREATE INDEX meetings_workspace ON meetings(workspace_id, started_at);
+  -- At most one running meeting per workspace.
+  CREATE UNIQUE INDEX meetings_running ON meetings(workspace_id) WHERE ended_at IS NULL;
+  CREATE TABLE meeting_attendees (
+    meeting_id TEXT NOT NULL REFERENCES meetings(id) ON DELETE CASCADE,
+    user_id TEXT NOT NULL,
+    name TEXT NOT NULL,
+    email TEXT NOT NULL,
+    country TEXT NOT NULL,
+    organisation TEXT NOT NULL,
+    role TEXT NOT NULL,
+    first_joined_at TEXT NOT NULL,
+    PRIMARY KEY (meeting_id, user_id)
+  );
+  CREATE TABLE meeting_intervals (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    meeting_id TEXT NOT NULL REFERENCES meetings(id) ON DELETE CASCADE,
+    user_id TEXT NOT NULL,
+    joined_at TEXT NOT NULL,
+    left_at TEXT
+  );
+  CREATE INDEX meeting_intervals_meeting ON meeting_intervals(meeting_id, user_id);
+  -- At most one open interval per person and meeting.
+  CREATE UNIQUE INDEX meeting_intervals_open ON meeting_intervals(meeting_id, user_id) WHERE left_at IS NULL;
+  `,
 ];

@@ -32,8 +32,8 @@ import {
   type WorkspaceRepository,
 } from '../port.js';
 import { SQLITE_MIGRATIONS } from './migrations.js';
-
-type Row = Record<string, unknown>;
+import { sqliteMeetings } from './meetings.js';
+import { isUniqueViolation, setClause, type Row } from './util.js';
 
 function toUser(row: Row): UserRecord {
   return {
@@ -93,23 +93,6 @@ function toInvitation(row: Row): InvitationRecord {
     expiresAt: String(row.expires_at),
     acceptedAt: row.accepted_at === null ? null : String(row.accepted_at),
   };
-}
-
-function isUniqueViolation(error: unknown): boolean {
-  return error instanceof Error && 'code' in error && String(error.code).startsWith('SQLITE_CONSTRAINT');
-}
-
-/** Builds a `SET a = @a, b = @b` clause from a patch, mapping camelCase to columns. */
-function setClause(patch: Record<string, unknown>, columns: Record<string, string>): { sql: string; values: Row } {
-  const parts: string[] = [];
-  const values: Row = {};
-  for (const [key, value] of Object.entries(patch)) {
-    const column = columns[key];
-    if (!column || value === undefined) continue;
-    parts.push(`${column} = @${key}`);
-    values[key] = typeof value === 'boolean' ? (value ? 1 : 0) : value;
-  }
-  return { sql: parts.join(', '), values };
 }
 
 export interface SqliteStoreOptions {
@@ -365,6 +348,7 @@ export function openSqliteStore(options: SqliteStoreOptions): Store {
     memberships,
     documents,
     content,
+    meetings: sqliteMeetings(db),
     async ping() {
       db.prepare('SELECT 1').get();
     },

@@ -18,6 +18,9 @@ import { authRoutes } from './auth/routes.js';
 import { SESSION_COOKIE, SessionService, readCookie } from './auth/sessions.js';
 import { attachCollabServer, type CollabServer } from './collab/collabServer.js';
 import { documentRoutes } from './documents/routes.js';
+import { meetingRoutes } from './meetings/routes.js';
+import { MeetingService } from './meetings/service.js';
+import { attachRealtime, type RealtimeServer } from './realtime/realtimeServer.js';
 import { openStore, type Store } from './storage/index.js';
 import { userAdminRoutes } from './users/routes.js';
 import { workspaceRoutes } from './workspaces/routes.js';
@@ -29,6 +32,8 @@ export interface JaneServer {
   readonly httpServer: http.Server;
   readonly store: Store;
   readonly collab: CollabServer;
+  readonly realtime: RealtimeServer;
+  readonly meetings: MeetingService;
   readonly context: AppContext;
   close(): Promise<void>;
 }
@@ -70,7 +75,7 @@ const errorHandler =
     res.status(500).json(errorBody('internal', 'Something went wrong on the server. Try again; if it persists, tell an administrator.'));
   };
 
-function buildApp(ctx: AppContext): express.Express {
+function buildApp(ctx: AppContext, meetings: MeetingService): express.Express {
   const { config } = ctx;
   const app = express();
   app.disable('x-powered-by');
@@ -119,6 +124,7 @@ function buildApp(ctx: AppContext): express.Express {
   api.use(workspaceRoutes(ctx));
   api.use(documentRoutes(ctx));
   api.use(userAdminRoutes(ctx));
+  api.use(meetingRoutes(ctx, meetings));
   api.use((req) => {
     throw new NotFoundError(`There is no API route ${req.method} ${req.path}.`);
   });
@@ -155,9 +161,11 @@ export async function startServer(config: Config, options: ServerOptions = {}): 
     sessions: new SessionService(store, config),
     accessEvents: new AccessEvents(),
   };
-  const app = buildApp(ctx);
+  const meetings = new MeetingService(store);
+  const app = buildApp(ctx, meetings);
   const httpServer = http.createServer(app);
   const collab = attachCollabServer(ctx, httpServer);
+  const realtime = await attachRealtime(ctx, httpServer, meetings, { meetingGraceMs: config.meetingGraceMs });
   await new Promise<void>((resolve, reject) => {
     httpServer.once('error', reject);
     httpServer.listen(config.port, config.host, () => {
@@ -177,11 +185,14 @@ export async function startServer(config: Config, options: ServerOptions = {}): 
     httpServer,
     store,
     collab,
+    realtime,
+    meetings,
     context: ctx,
     close() {
       closing ??= (async () => {
         clearInterval(sessionSweep);
         await collab.close();
+        await realtime.close();
         await new Promise<void>((resolve) => {
           httpServer.close(() => resolve());
           httpServer.closeAllConnections();

@@ -16,6 +16,7 @@ const EnvSchema = z.object({
   DATA_DIR: z.string().default(path.join(repoRoot, 'data')),
   MONGODB_URI: z.string().optional(),
   REDIS_URL: z.string().optional(),
+  REDIS_PREFIX: z.string().default('jane'),
   PUBLIC_URL: z.string().url().optional(),
   ALLOWED_ORIGINS: z.string().default(''),
   TRUST_PROXY: z.string().default(''),
@@ -24,6 +25,7 @@ const EnvSchema = z.object({
   COLLAB_MAX_MESSAGE_BYTES: intFrom(16 * 1024 * 1024),
   DOC_UNLOAD_DELAY_MS: intFrom(30_000),
   COMPACT_AFTER_UPDATES: intFrom(500),
+  MEETING_GRACE_MS: intFrom(30_000),
   CLIENT_DIST: z.string().default(path.join(repoRoot, 'client', 'dist')),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
@@ -34,6 +36,8 @@ export interface Config {
   dataDir: string;
   mongodbUri: string | null;
   redisUrl: string | null;
+  /** Prefix of every Redis channel, so several deployments can share one Redis. */
+  redisPrefix: string;
   /** The address people use to reach the app (for invitation links and Secure cookies). */
   publicUrl: string | null;
   /** Origins allowed besides the request's own host (e.g. a Vite dev server). */
@@ -46,6 +50,8 @@ export interface Config {
   collabMaxMessageBytes: number;
   docUnloadDelayMs: number;
   compactAfterUpdates: number;
+  /** How long a meeting attendee may be disconnected before it counts as leaving. */
+  meetingGraceMs: number;
   /** Built client to serve; null disables static serving (API-only tests). */
   clientDist: string | null;
   logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
@@ -65,6 +71,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     dataDir: path.resolve(e.DATA_DIR),
     mongodbUri: e.MONGODB_URI || null,
     redisUrl: e.REDIS_URL || null,
+    redisPrefix: e.REDIS_PREFIX,
     publicUrl: e.PUBLIC_URL ? e.PUBLIC_URL.replace(/\/$/, '') : null,
     allowedOrigins: e.ALLOWED_ORIGINS.split(',').map((o) => o.trim()).filter(Boolean),
     trustProxy: e.TRUST_PROXY,
@@ -73,6 +80,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     collabMaxMessageBytes: e.COLLAB_MAX_MESSAGE_BYTES,
     docUnloadDelayMs: e.DOC_UNLOAD_DELAY_MS,
     compactAfterUpdates: e.COMPACT_AFTER_UPDATES,
+    meetingGraceMs: e.MEETING_GRACE_MS,
     clientDist: e.CLIENT_DIST ? path.resolve(e.CLIENT_DIST) : null,
     logLevel: e.LOG_LEVEL,
   };

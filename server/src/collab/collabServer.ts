@@ -6,7 +6,7 @@
 import type { IncomingMessage, Server as HttpServer } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer, type WebSocket } from 'ws';
-import { CloseCode, COLLAB_ACK_PARAM, COLLAB_PATH_PREFIX, IdSchema } from '@jane/shared';
+import { CloseCode, COLLAB_ACK_PARAM, COLLAB_PATH_PREFIX, IdSchema, REALTIME_PATH } from '@jane/shared';
 import type { AppContext } from '../context.js';
 import { AppError } from '../errors.js';
 import { isOriginAllowed } from '../auth/origin.js';
@@ -137,7 +137,11 @@ export function attachCollabServer(ctx: AppContext, httpServer: HttpServer): Col
 
   const onUpgrade = (req: IncomingMessage, socket: Duplex, head: Buffer) => {
     const path = (req.url ?? '/').split('?')[0]!;
-    if (!path.startsWith(COLLAB_PATH_PREFIX)) return; // socket.io and others handle their own paths
+    if (!path.startsWith(COLLAB_PATH_PREFIX)) {
+      // socket.io handles its own path; nothing else upgrades here.
+      if (!path.startsWith(`${REALTIME_PATH}/`)) refuseUpgrade(socket, 404, 'Not found');
+      return;
+    }
     handleUpgrade(req, socket, head, path).catch((error) => {
       log.error({ err: error }, 'collab upgrade crashed');
       socket.destroy();

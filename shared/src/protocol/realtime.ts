@@ -192,8 +192,8 @@ export interface PresenceSnapshot {
 export interface ServerToClientEvents {
   'presence:changed': (event: { workspaceId: string; connection: ConnectionPresence }) => void;
   'presence:left': (event: { workspaceId: string; connectionId: string }) => void;
-  /** A meeting started, changed, someone joined or left; `state: null` when it ended. */
-  'meeting:changed': (event: { workspaceId: string; meetingId: string; state: MeetingState | null }) => void;
+  /** A meeting started, changed, someone joined or left, or it ended (`state.meeting.endedAt` set). */
+  'meeting:changed': (event: { workspaceId: string; meetingId: string; state: MeetingState }) => void;
   /** Your access changed (added to or removed from a workspace): fetch a new snapshot. */
   'access:changed': (event: { workspaceId: string }) => void;
 }

@@ -1,0 +1,84 @@
+/** Meetings over REST: past meetings, start/end (chairs), and attendance exports (chairs). */
+import { Router, type Request } from 'express';
+import { IdSchema, StartMeetingRequestSchema, UpdateMeetingRequestSchema } from '@jane/shared';
+import type { AppContext } from '../context.js';
+import { requireUser } from '../auth/requestUser.js';
+import { BadRequestError } from '../errors.js';
+import { parseOrThrow } from '../validation.js';
+import { requireWorkspaceAccess } from '../workspaces/access.js';
+import { attendanceCsv, attendanceMarkdown, isTimeZone } from './attendance.js';
+import type { MeetingService } from './service.js';
+
+function timeZoneOf(req: Request): string {
+  const zone = typeof req.query.tz === 'string' ? req.query.tz : 'UTC';
+  if (!isTimeZone(zone)) throw new BadRequestError(`Unknown time zone "${zone}". Use an IANA name such as Europe/Rome.`);
+  return zone;
+}
+
+function fileName(title: string, startedAt: string, extension: string): string {
+  const slug = title.normalize('NFKD').replace(/[^\w\s-]/g, '').trim().replace(/\s+/g, '-').slice(0, 60) || 'meeting';
+  return `attendance-${startedAt.slice(0, 10)}-${slug}.${extension}`;
+}
+
+export function meetingRoutes(ctx: AppContext, meetings: MeetingService): Router {
+  const router = Router();
+
+  router.get('/workspaces/:workspaceId/meetings', async (req, res) => {
+    const user = requireUser(req);
+    const workspaceId = parseOrThrow(IdSchema, req.params.workspaceId, 'workspace id');
+    await requireWorkspaceAccess(ctx.store, user, workspaceId);
+    const records = await ctx.store.meetings.listForWorkspace(workspaceId);
+    res.json({ meetings: await Promise.all(records.map((m) => meetings.state(m.id))) });
+  });
+
+  router.post('/workspaces/:workspaceId/meetings', async (req, res) => {
+    const user = requireUser(req);
+    const workspaceId = parseOrThrow(IdSchema, req.params.workspaceId, 'workspace id');
+    const body = parseOrThrow(StartMeetingRequestSchema, req.body);
+    res.status(201).json({ meeting: await meetings.start(user, workspaceId, body) });
+  });
+
+  router.get('/meetings/:meetingId', async (req, res) => {
+    const user = requireUser(req);
+    const meetingId = parseOrThrow(IdSchema, req.params.meetingId, 'meeting id');
+    await meetings.requireMember(user, meetingId);
+    res.json({ meeting: await meetings.state(meetingId) });
+  });
+
+  router.patch('/meetings/:meetingId', async (req, res) => {
+    const user = requireUser(req);
+    const meetingId = parseOrThrow(IdSchema, req.params.meetingId, 'meeting id');
+    const body = parseOrThrow(UpdateMeetingRequestSchema, req.body);
+    res.json({ meeting: await meetings.update(user, meetingId, body) });
+  });
+
+  router.post('/meetings/:meetingId/end', async (req, res) => {
+    const user = requireUser(req);
+    const meetingId = parseOrThrow(IdSchema, req.params.meetingId, 'meeting id');
+    res.json({ meeting: await meetings.end(user, meetingId) });
+  });
+
+  router.get('/meetings/:meetingId/attendance.csv', async (req, res) => {
+    const user = requireUser(req);
+    const meetingId = parseOrThrow(IdSchema, req.params.meetingId, 'meeting id');
+    const timeZone = timeZoneOf(req);
+    await meetings.requireChair(user, meetingId);
+    const state = await meetings.state(meetingId);
+    res.setHeader('Content-Type', 'text/csv; charset=utf-8');
+    res.setHeader('Content-Disposition', `attachment; filename="${fileName(state.meeting.title, state.meeting.startedAt, 'csv')}"`);
+    res.send(attendanceCsv(state, timeZone));
+  });
+
+  router.get('/meetings/:meetingId/attendance.md', async (req, res) => {
+    const user = requireUser(req);
+    const meetingId = parseOrThrow(IdSchema, req.params.meetingId, 'meeting id');
+    const timeZone = timeZoneOf(req);
+    const { workspace } = await meetings.requireChair(user, meetingId);
+    const state = await meetings.state(meetingId);
+    res.setHeader('Content-Type', 'text/markdown; charset=utf-8');
+    res.setHeader('Content-Disposition', `attachment; filename="${fileName(state.meeting.title, state.meeting.startedAt, 'md')}"`);
+    res.send(attendanceMarkdown(state, workspace.title, timeZone));
+  });
+
+  return router;
+}

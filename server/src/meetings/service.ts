@@ -1,0 +1,133 @@
+/**
+ * Meetings: one running meeting per workspace, started and ended by a chair; attendance
+ * recorded by the server from what connections do (join, leave, disconnect), never
+ * from what a client says about who it is.
+ */
+import { EventEmitter } from 'node:events';
+import { abilitiesOf, type MeetingState, type StartMeetingRequest, type UpdateMeetingRequest } from '@jane/shared';
+import type { Store, UserRecord } from '../storage/port.js';
+import { DuplicateKeyError } from '../storage/port.js';
+import { ConflictError, NotFoundError } from '../errors.js';
+import { newId } from '../ids.js';
+import { requireWorkspaceAccess } from '../workspaces/access.js';
+import { buildMeetingState } from './attendance.js';
+
+export interface MeetingEventMap {
+  changed: [{ workspaceId: string; meetingId: string; state: MeetingState }];
+}
+
+const chairOnly = (role: Parameters<typeof abilitiesOf>[0]) => abilitiesOf(role).runMeetings;
+const CHAIR_REFUSAL = 'Only a chair of this workspace can run meetings.';
+
+export class MeetingService extends EventEmitter<MeetingEventMap> {
+  constructor(private readonly store: Store) {
+    super();
+  }
+
+  async state(meetingId: string): Promise<MeetingState> {
+    const meeting = await this.store.meetings.findById(meetingId);
+    if (!meeting) throw new NotFoundError('This meeting does not exist.');
+    const [{ attendees, intervals }, starter, memberships] = await Promise.all([
+      this.store.meetings.attendance(meetingId),
+      this.store.users.findById(meeting.startedBy),
+      this.store.memberships.listForWorkspace(meeting.workspaceId),
+    ]);
+    const members = await this.store.users.findManyByIds(memberships.map((m) => m.userId));
+    return buildMeetingState({
+      meeting,
+      attendees,
+      intervals,
+      startedByName: starter?.name ?? 'a former member',
+      memberCountries: members.filter((u) => u.active).map((u) => u.country),
+    });
+  }
+
+  /** Member access to a meeting's workspace (403/404 otherwise). */
+  async requireMember(user: UserRecord, meetingId: string) {
+    const meeting = await this.store.meetings.findById(meetingId);
+    if (!meeting) throw new NotFoundError('This meeting does not exist.');
+    const access = await requireWorkspaceAccess(this.store, user, meeting.workspaceId);
+    return { meeting, ...access };
+  }
+
+  async requireChair(user: UserRecord, meetingId: string) {
+    const meeting = await this.store.meetings.findById(meetingId);
+    if (!meeting) throw new NotFoundError('This meeting does not exist.');
+    const access = await requireWorkspaceAccess(this.store, user, meeting.workspaceId, chairOnly, CHAIR_REFUSAL);
+    return { meeting, ...access };
+  }
+
+  async start(user: UserRecord, workspaceId: string, request: StartMeetingRequest & { title: string }): Promise<MeetingState> {
+    await requireWorkspaceAccess(this.store, user, workspaceId, chairOnly, CHAIR_REFUSAL);
+    const id = newId();
+    try {
+      await this.store.meetings.start({
+        id,
+        workspaceId,
+        title: request.title,
+        agenda: (request.agenda ?? []).map((item) => ({ title: item.title, documentId: item.documentId ?? null, sectionTitle: item.sectionTitle ?? null })),
+        quorumCountries: request.quorumCountries ?? null,
+        startedAt: new Date().toISOString(),
+        startedBy: user.id,
+        endedAt: null,
+      });
+    } catch (error) {
+      if (error instanceof DuplicateKeyError) throw new ConflictError('A meeting is already running in this workspace. Join it, or end it first.');
+      throw error;
+    }
+    return this.publish(id);
+  }
+
+  async update(user: UserRecord, meetingId: string, patch: UpdateMeetingRequest): Promise<MeetingState> {
+    const { meeting } = await this.requireChair(user, meetingId);
+    if (meeting.endedAt) throw new ConflictError('This meeting has ended.');
+    await this.store.meetings.update(meetingId, {
+      ...(patch.title !== undefined ? { title: patch.title } : {}),
+      ...(patch.quorumCountries !== undefined ? { quorumCountries: patch.quorumCountries } : {}),
+      ...(patch.agenda !== undefined
+        ? { agenda: patch.agenda.map((item) => ({ title: item.title, documentId: item.documentId ?? null, sectionTitle: item.sectionTitle ?? null })) }
+        : {}),
+    });
+    return this.publish(meetingId);
+  }
+
+  async end(user: UserRecord, meetingId: string): Promise<MeetingState> {
+    const { meeting } = await this.requireChair(user, meetingId);
+    if (!(await this.store.meetings.end(meetingId, new Date().toISOString()))) {
+      if (meeting.endedAt) throw new ConflictError('This meeting has already ended.');
+    }
+    return this.publish(meetingId);
+  }
+
+  /** Records that the user is in the meeting (a no-op while they already are). */
+  async join(user: UserRecord, meetingId: string): Promise<MeetingState> {
+    const { meeting, memberRole, role } = await this.requireMember(user, meetingId);
+    if (meeting.endedAt) throw new ConflictError('This meeting has ended.');
+    const now = new Date().toISOString();
+    const opened = await this.store.meetings.recordJoin(
+      {
+        meetingId,
+        userId: user.id,
+        name: user.name,
+        email: user.email,
+        country: user.country,
+        organisation: user.organisation,
+        role: memberRole ?? role,
+        firstJoinedAt: now,
+      },
+      now,
+    );
+    return opened ? this.publish(meetingId) : this.state(meetingId);
+  }
+
+  /** Records that the user left at `at` (if they were present). */
+  async leave(userId: string, meetingId: string, at: Date): Promise<void> {
+    if (await this.store.meetings.recordLeave(meetingId, userId, at.toISOString())) await this.publish(meetingId);
+  }
+
+  private async publish(meetingId: string): Promise<MeetingState> {
+    const state = await this.state(meetingId);
+    this.emit('changed', { workspaceId: state.meeting.workspaceId, meetingId, state });
+    return state;
+  }
+}

@@ -1,0 +1,145 @@
+/**
+ * Workspace presence, derived on the server from authenticated connections: who is
+ * online in a workspace, where (the workspace page, or a document and section), and how
+ * active. The identity comes from the session; a client only reports its own location
+ * and activity, and the server checks the location against the user's access.
+ */
+import type { Logger } from 'pino';
+import { RateLimiterMemory } from 'rate-limiter-flexible';
+import { PresenceUpdateSchema, type ConnectionPresence, type MeetingState, type PresenceSnapshot } from '@jane/shared';
+import type { Store } from '../storage/port.js';
+import { TooManyRequestsError } from '../errors.js';
+import { parseOrThrow } from '../validation.js';
+import type { MeetingService } from '../meetings/service.js';
+import { answer } from './acks.js';
+import { workspaceRoom, type RealtimeIO, type RealtimeSocket, type SocketData } from './types.js';
+
+/** A connection as members of `workspaceId` may see it; null when the person hides. */
+export function presenceOf(connectionId: string, data: SocketData, workspaceId: string): ConnectionPresence | null {
+  if (data.presence.hidden) return null;
+  const p = data.presence;
+  let location: ConnectionPresence['location'] = { kind: 'elsewhere' };
+  if (p.workspaceId === workspaceId) {
+    location =
+      p.documentId && p.documentTitle
+        ? { kind: 'document', documentId: p.documentId, documentTitle: p.documentTitle, sectionTitle: p.sectionTitle }
+        : { kind: 'workspace' };
+  }
+  return {
+    connectionId,
+    userId: data.userId,
+    name: data.name,
+    country: data.country,
+    organisation: data.organisation,
+    color: data.color,
+    activity: p.activity,
+    location,
+    activeAt: p.activeAt,
+    connectedAt: p.connectedAt,
+  };
+}
+
+/** Tells every workspace of the connection about its current presence (or that it is gone). */
+export function broadcastPresence(io: RealtimeIO, connectionId: string, data: SocketData, gone = false): void {
+  for (const workspaceId of data.workspaceIds) {
+    const connection = gone ? null : presenceOf(connectionId, data, workspaceId);
+    if (connection) io.to(workspaceRoom(workspaceId)).emit('presence:changed', { workspaceId, connection });
+    else io.to(workspaceRoom(workspaceId)).emit('presence:left', { workspaceId, connectionId });
+  }
+}
+
+/** The visible part of a presence, to skip broadcasts that would change nothing on screen. */
+function visibleKey(data: SocketData): string {
+  const p = data.presence;
+  return JSON.stringify([p.workspaceId, p.documentId, p.documentTitle, p.sectionTitle, p.activity, p.hidden]);
+}
+
+const TITLE_CACHE_MS = 30_000;
+
+export class PresenceService {
+  /** 10 updates per second per connection; more are refused (clients send every few seconds). */
+  private readonly limiter = new RateLimiterMemory({ points: 10, duration: 1 });
+  private readonly titles = new Map<string, { workspaceId: string; title: string; at: number }>();
+
+  constructor(
+    private readonly io: RealtimeIO,
+    private readonly store: Store,
+    private readonly meetings: MeetingService,
+    private readonly logger: Logger,
+  ) {}
+
+  register(socket: RealtimeSocket): void {
+    socket.on('presence:update', (update, ack) =>
+      answer(ack, this.logger, async () => {
+        await this.limiter.consume(socket.id).catch(() => {
+          throw new TooManyRequestsError('Too many presence updates; slow down.', 1);
+        });
+        await this.update(socket, update);
+        return null;
+      }),
+    );
+    socket.on('presence:snapshot', (ack) => answer(ack, this.logger, () => this.snapshot(socket)));
+  }
+
+  private async documentTitle(documentId: string): Promise<{ workspaceId: string; title: string } | null> {
+    const cached = this.titles.get(documentId);
+    if (cached && Date.now() - cached.at < TITLE_CACHE_MS) return cached;
+    const document = await this.store.documents.findById(documentId);
+    if (!document) return null;
+    const entry = { workspaceId: document.workspaceId, title: document.title, at: Date.now() };
+    this.titles.set(documentId, entry);
+    if (this.titles.size > 10_000) this.titles.delete(this.titles.keys().next().value!);
+    return entry;
+  }
+
+  async update(socket: RealtimeSocket, raw: unknown): Promise<void> {
+    const update = parseOrThrow(PresenceUpdateSchema, raw, 'presence update');
+    const data = socket.data;
+    const before = visibleKey(data);
+    // A location outside the user's workspaces, or a document outside that workspace, is
+    // recorded as no location: nobody learns anything from a made-up claim.
+    const workspaceId = update.workspaceId && data.workspaceIds.includes(update.workspaceId) ? update.workspaceId : null;
+    let documentId: string | null = null;
+    let documentTitle: string | null = null;
+    if (workspaceId && update.documentId) {
+      const document = await this.documentTitle(update.documentId);
+      if (document && document.workspaceId === workspaceId) {
+        documentId = update.documentId;
+        documentTitle = document.title;
+      }
+    }
+    data.presence = {
+      ...data.presence,
+      workspaceId,
+      documentId,
+      documentTitle,
+      sectionTitle: documentId ? update.sectionTitle : null,
+      activity: update.activity,
+      hidden: update.hidden,
+      activeAt: update.activity === 'active' ? new Date().toISOString() : data.presence.activeAt,
+    };
+    if (visibleKey(data) !== before) broadcastPresence(this.io, socket.id, data);
+  }
+
+  /** Everyone online in each of the user's workspaces, across all server instances, and running meetings. */
+  async snapshot(socket: RealtimeSocket): Promise<PresenceSnapshot> {
+    const workspaceIds = socket.data.workspaceIds;
+    const workspaces: Record<string, ConnectionPresence[]> = Object.fromEntries(workspaceIds.map((id) => [id, []]));
+    if (workspaceIds.length > 0) {
+      const sockets = await this.io.in(workspaceIds.map(workspaceRoom)).fetchSockets();
+      for (const remote of sockets) {
+        for (const workspaceId of workspaceIds) {
+          if (!remote.rooms.has(workspaceRoom(workspaceId))) continue;
+          const connection = presenceOf(remote.id, remote.data, workspaceId);
+          if (connection) workspaces[workspaceId]!.push(connection);
+        }
+      }
+    }
+    const meetings: Record<string, MeetingState> = {};
+    for (const workspaceId of workspaceIds) {
+      const running = await this.store.meetings.findRunning(workspaceId);
+      if (running) meetings[workspaceId] = await this.meetings.state(running.id);
+    }
+    return { workspaces, meetings };
+  }
+}

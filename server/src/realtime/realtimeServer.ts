@@ -1,0 +1,168 @@
+/**
+ * socket.io on the same HTTP server, for everything that is not document content.
+ * Connections authenticate with the session cookie (and the Origin allowlist), join the
+ * rooms of their own workspaces only, and are typed end to end by `@jane/shared`.
+ * With REDIS_URL, the Redis adapter shares rooms, broadcasts and `fetchSockets` across
+ * server instances.
+ */
+import type { Server as HttpServer } from 'node:http';
+import { Redis } from 'ioredis';
+import { createAdapter } from '@socket.io/redis-adapter';
+import { Server } from 'socket.io';
+import { REALTIME_PATH } from '@jane/shared';
+import type { AppContext } from '../context.js';
+import { isOriginAllowed } from '../auth/origin.js';
+import { colorForUser } from '../collab/identity.js';
+import type { MeetingService } from '../meetings/service.js';
+import type { UserRecord } from '../storage/port.js';
+import { MeetingAttendance } from './meetingAttendance.js';
+import { broadcastPresence, PresenceService } from './presence.js';
+import { userRoom, workspaceRoom, type RealtimeIO, type RealtimeSocket } from './types.js';
+
+const KNOWN_EVENTS = new Set(['presence:update', 'presence:snapshot', 'meeting:start', 'meeting:update', 'meeting:end', 'meeting:join', 'meeting:leave']);
+
+export interface RealtimeServer {
+  readonly io: RealtimeIO;
+  connectionCount(): number;
+  close(): Promise<void>;
+}
+
+export interface RealtimeOptions {
+  meetingGraceMs: number;
+}
+
+async function workspaceIdsOf(ctx: AppContext, user: UserRecord): Promise<string[]> {
+  if (user.isAdmin) return (await ctx.store.workspaces.list()).map((w) => w.id);
+  return (await ctx.store.memberships.listForUser(user.id)).map((m) => m.workspaceId);
+}
+
+export async function attachRealtime(
+  ctx: AppContext,
+  httpServer: HttpServer,
+  meetings: MeetingService,
+  options: RealtimeOptions,
+): Promise<RealtimeServer> {
+  const log = ctx.logger.child({ module: 'realtime' });
+  const io: RealtimeIO = new Server(httpServer, {
+    path: REALTIME_PATH,
+    serveClient: false,
+    // Bounded frames: presence and meeting events are small.
+    maxHttpBufferSize: 64 * 1024,
+    // Leave other upgrade paths (/collab) to their own handler.
+    destroyUpgrade: false,
+    allowRequest: (req, callback) => callback(null, isOriginAllowed(req, ctx.config)),
+  });
+
+  let redis: { pub: Redis; sub: Redis } | null = null;
+  if (ctx.config.redisUrl) {
+    const pub = new Redis(ctx.config.redisUrl, { lazyConnect: true, maxRetriesPerRequest: 3 });
+    const sub = pub.duplicate();
+    await Promise.all([pub.connect(), sub.connect()]);
+    io.adapter(createAdapter(pub, sub, { key: `${ctx.config.redisPrefix}:socket.io`, requestsTimeout: 3000 }));
+    redis = { pub, sub };
+    log.info('socket.io uses the Redis adapter');
+  }
+
+  const presence = new PresenceService(io, ctx.store, meetings, log);
+  const attendance = new MeetingAttendance(io, ctx.store, meetings, options.meetingGraceMs, log);
+
+  io.use(async (socket, next) => {
+    try {
+      const session = await ctx.sessions.fromRequest(socket.request);
+      if (!session) return next(new Error('unauthenticated'));
+      const user = session.user;
+      const now = new Date().toISOString();
+      socket.data = {
+        userId: user.id,
+        name: user.name,
+        country: user.country,
+        organisation: user.organisation,
+        color: colorForUser(user.id),
+        isAdmin: user.isAdmin,
+        workspaceIds: await workspaceIdsOf(ctx, user),
+        presence: {
+          workspaceId: null,
+          documentId: null,
+          documentTitle: null,
+          sectionTitle: null,
+          activity: 'active',
+          hidden: socket.handshake.auth?.hidden === true,
+          activeAt: now,
+          connectedAt: now,
+        },
+        meetingIds: [],
+      };
+      next();
+    } catch (error) {
+      log.error({ err: error }, 'socket authentication failed');
+      next(new Error('unavailable'));
+    }
+  });
+
+  io.on('connection', (socket: RealtimeSocket) => {
+    socket.join([userRoom(socket.data.userId), ...socket.data.workspaceIds.map(workspaceRoom)]);
+    presence.register(socket);
+    attendance.register(socket);
+    socket.onAny((event: string, ...args: unknown[]) => {
+      if (KNOWN_EVENTS.has(event)) return;
+      const ack = args.at(-1);
+      if (typeof ack === 'function') ack({ ok: false, error: { code: 'unknown_event', message: `Unknown event "${event}".` } });
+    });
+    socket.on('disconnect', () => broadcastPresence(io, socket.id, socket.data, true));
+    broadcastPresence(io, socket.id, socket.data);
+  });
+
+  meetings.on('changed', ({ workspaceId, meetingId, state }) => {
+    io.to(workspaceRoom(workspaceId)).emit('meeting:changed', { workspaceId, meetingId, state });
+  });
+
+  /** Applies a membership change to this instance's connections of that user. */
+  async function applyMembership(workspaceId: string, userId: string, isMember: boolean): Promise<void> {
+    const sockets = await io.in(userRoom(userId)).local.fetchSockets();
+    for (const remote of sockets) {
+      const socket = io.sockets.sockets.get(remote.id);
+      if (!socket) continue;
+      const has = socket.data.workspaceIds.includes(workspaceId);
+      if (isMember && !has) {
+        socket.data.workspaceIds.push(workspaceId);
+        socket.join(workspaceRoom(workspaceId));
+        broadcastPresence(io, socket.id, { ...socket.data, workspaceIds: [workspaceId] });
+      } else if (!isMember && has) {
+        io.to(workspaceRoom(workspaceId)).emit('presence:left', { workspaceId, connectionId: socket.id });
+        socket.leave(workspaceRoom(workspaceId));
+        socket.data.workspaceIds = socket.data.workspaceIds.filter((id) => id !== workspaceId);
+      }
+      socket.emit('access:changed', { workspaceId });
+    }
+  }
+  io.on('access:membershipChanged', ({ workspaceId, userId, isMember }) => {
+    void applyMembership(workspaceId, userId, isMember);
+  });
+  ctx.accessEvents.on('membershipChanged', ({ workspaceId, userId }) => {
+    void (async () => {
+      const user = await ctx.store.users.findById(userId);
+      const isMember = Boolean(user?.isAdmin) || (await ctx.store.memberships.find(workspaceId, userId)) !== null;
+      await applyMembership(workspaceId, userId, isMember);
+      if (redis) io.serverSideEmit('access:membershipChanged', { workspaceId, userId, isMember });
+    })().catch((error) => log.error({ err: error }, 'applying a membership change failed'));
+  });
+  ctx.accessEvents.on('userSignedOut', ({ userId }) => {
+    io.in(userRoom(userId)).disconnectSockets(true);
+  });
+
+  await attendance.recoverAfterRestart();
+
+  return {
+    io,
+    connectionCount: () => io.engine.clientsCount,
+    async close() {
+      // Not io.close(): that would also close the HTTP server, which app.ts owns.
+      io.local.disconnectSockets(true);
+      io.engine.close();
+      attendance.close();
+      if (redis) {
+        await Promise.allSettled([redis.pub.quit(), redis.sub.quit()]);
+      }
+    },
+  };
+}

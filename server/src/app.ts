@@ -17,6 +17,8 @@ import { isOriginAllowed } from './auth/origin.js';
 import { authRoutes } from './auth/routes.js';
 import { SESSION_COOKIE, SessionService, readCookie } from './auth/sessions.js';
 import { attachCollabServer, type CollabServer } from './collab/collabServer.js';
+import { commentRoutes } from './comments/routes.js';
+import { CommentService } from './comments/service.js';
 import { documentRoutes } from './documents/routes.js';
 import { meetingRoutes } from './meetings/routes.js';
 import { MeetingService } from './meetings/service.js';
@@ -34,6 +36,7 @@ export interface JaneServer {
   readonly collab: CollabServer;
   readonly realtime: RealtimeServer;
   readonly meetings: MeetingService;
+  readonly comments: CommentService;
   readonly context: AppContext;
   close(): Promise<void>;
 }
@@ -75,7 +78,7 @@ const errorHandler =
     res.status(500).json(errorBody('internal', 'Something went wrong on the server. Try again; if it persists, tell an administrator.'));
   };
 
-function buildApp(ctx: AppContext, meetings: MeetingService): express.Express {
+function buildApp(ctx: AppContext, meetings: MeetingService, comments: CommentService): express.Express {
   const { config } = ctx;
   const app = express();
   app.disable('x-powered-by');
@@ -125,6 +128,7 @@ function buildApp(ctx: AppContext, meetings: MeetingService): express.Express {
   api.use(documentRoutes(ctx));
   api.use(userAdminRoutes(ctx));
   api.use(meetingRoutes(ctx, meetings));
+  api.use(commentRoutes(comments));
   api.use((req) => {
     throw new NotFoundError(`There is no API route ${req.method} ${req.path}.`);
   });
@@ -162,10 +166,11 @@ export async function startServer(config: Config, options: ServerOptions = {}): 
     accessEvents: new AccessEvents(),
   };
   const meetings = new MeetingService(store);
-  const app = buildApp(ctx, meetings);
+  const comments = new CommentService(store);
+  const app = buildApp(ctx, meetings, comments);
   const httpServer = http.createServer(app);
   const collab = attachCollabServer(ctx, httpServer);
-  const realtime = await attachRealtime(ctx, httpServer, meetings, { meetingGraceMs: config.meetingGraceMs });
+  const realtime = await attachRealtime(ctx, httpServer, { meetings, comments }, { meetingGraceMs: config.meetingGraceMs });
   await new Promise<void>((resolve, reject) => {
     httpServer.once('error', reject);
     httpServer.listen(config.port, config.host, () => {
@@ -187,6 +192,7 @@ export async function startServer(config: Config, options: ServerOptions = {}): 
     collab,
     realtime,
     meetings,
+    comments,
     context: ctx,
     close() {
       closing ??= (async () => {

@@ -13,13 +13,25 @@ import { REALTIME_PATH } from '@jane/shared';
 import type { AppContext } from '../context.js';
 import { isOriginAllowed } from '../auth/origin.js';
 import { colorForUser } from '../collab/identity.js';
+import type { CommentService } from '../comments/service.js';
 import type { MeetingService } from '../meetings/service.js';
 import type { UserRecord } from '../storage/port.js';
+import { registerDocumentThreads, relayCommentEvents } from './documentThreads.js';
 import { MeetingAttendance } from './meetingAttendance.js';
 import { broadcastPresence, PresenceService } from './presence.js';
-import { userRoom, workspaceRoom, type RealtimeIO, type RealtimeSocket } from './types.js';
+import { documentRoom, userRoom, workspaceRoom, type RealtimeIO, type RealtimeSocket } from './types.js';
 
-const KNOWN_EVENTS = new Set(['presence:update', 'presence:snapshot', 'meeting:start', 'meeting:update', 'meeting:end', 'meeting:join', 'meeting:leave']);
+const KNOWN_EVENTS = new Set([
+  'presence:update',
+  'presence:snapshot',
+  'meeting:start',
+  'meeting:update',
+  'meeting:end',
+  'meeting:join',
+  'meeting:leave',
+  'document:watch',
+  'document:unwatch',
+]);
 
 export interface RealtimeServer {
   readonly io: RealtimeIO;
@@ -39,10 +51,11 @@ async function workspaceIdsOf(ctx: AppContext, user: UserRecord): Promise<string
 export async function attachRealtime(
   ctx: AppContext,
   httpServer: HttpServer,
-  meetings: MeetingService,
+  services: { meetings: MeetingService; comments: CommentService },
   options: RealtimeOptions,
 ): Promise<RealtimeServer> {
   const log = ctx.logger.child({ module: 'realtime' });
+  const { meetings, comments } = services;
   const io: RealtimeIO = new Server(httpServer, {
     path: REALTIME_PATH,
     serveClient: false,
@@ -91,6 +104,7 @@ export async function attachRealtime(
           connectedAt: now,
         },
         meetingIds: [],
+        watched: {},
       };
       next();
     } catch (error) {
@@ -103,6 +117,7 @@ export async function attachRealtime(
     socket.join([userRoom(socket.data.userId), ...socket.data.workspaceIds.map(workspaceRoom)]);
     presence.register(socket);
     attendance.register(socket);
+    registerDocumentThreads(socket, ctx.store, comments, log);
     socket.onAny((event: string, ...args: unknown[]) => {
       if (KNOWN_EVENTS.has(event)) return;
       const ack = args.at(-1);
@@ -112,6 +127,7 @@ export async function attachRealtime(
     broadcastPresence(io, socket.id, socket.data);
   });
 
+  relayCommentEvents(io, comments);
   meetings.on('changed', ({ workspaceId, meetingId, state }) => {
     io.to(workspaceRoom(workspaceId)).emit('meeting:changed', { workspaceId, meetingId, state });
   });
@@ -131,6 +147,11 @@ export async function attachRealtime(
         io.to(workspaceRoom(workspaceId)).emit('presence:left', { workspaceId, connectionId: socket.id });
         socket.leave(workspaceRoom(workspaceId));
         socket.data.workspaceIds = socket.data.workspaceIds.filter((id) => id !== workspaceId);
+        for (const [documentId, documentWorkspace] of Object.entries(socket.data.watched)) {
+          if (documentWorkspace !== workspaceId) continue;
+          socket.leave(documentRoom(documentId));
+          delete socket.data.watched[documentId];
+        }
       }
       socket.emit('access:changed', { workspaceId });
     }

@@ -23,6 +23,8 @@ export interface SocketData {
   };
   /** Meetings this connection joined. */
   meetingIds: string[];
+  /** Documents whose threads this connection watches (document id → workspace id). */
+  watched: Record<string, string>;
 }
 
 /** Events between server instances (through the Redis adapter). */
@@ -36,3 +38,4 @@ export type RealtimeSocket = Socket<ClientToServerEvents, ServerToClientEvents, 
 export const workspaceRoom = (workspaceId: string) => `workspace:${workspaceId}`;
 export const userRoom = (userId: string) => `user:${userId}`;
 export const meetingRoom = (meetingId: string) => `meeting:${meetingId}`;
+export const documentRoom = (documentId: string) => `document:${documentId}`;

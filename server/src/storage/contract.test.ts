@@ -309,6 +309,57 @@ describe.each(adapters)('storage contract: $name', ({ open }) => {
     ]);
   });
 
+  it('keeps threads with their comments in order, resolves and reopens them, and lists a workspace’s open threads oldest first', async () => {
+    const workspaceId = uid('w');
+    const documentId = uid('d');
+    const anchor = { kind: 'text' as const, start: 'AQID', end: 'BAUG', quote: 'selection criteria' };
+    const thread = (id: string, createdAt: string) => ({
+      id, workspaceId, documentId, anchor, sectionTitle: 'Eligibility', createdBy: 'lead', createdAt,
+      resolvedAt: null, resolvedBy: null, lastActivityAt: createdAt,
+    });
+    const comment = (id: string, threadId: string, createdAt: string, body: string) => ({
+      id, threadId, authorId: 'lead', body, mentions: ['u2'], createdAt, editedAt: null, deletedAt: null,
+    });
+    const older = thread(uid('t'), '2026-06-01T10:00:00.000Z');
+    const newer = thread(uid('t'), '2026-06-02T10:00:00.000Z');
+    await store.threads.create(newer, comment(uid('c'), newer.id, newer.createdAt, 'Second thread'));
+    await store.threads.create(older, comment(uid('c'), older.id, older.createdAt, 'Is 5 years of activity enough?'));
+    const replyId = uid('c');
+    await store.threads.addComment({ ...comment(replyId, older.id, '2026-06-01T11:00:00.000Z', 'Yes, see annex'), authorId: 'u2', mentions: [] });
+    expect((await store.threads.findById(older.id))!.lastActivityAt).toBe('2026-06-01T11:00:00.000Z');
+    expect((await store.threads.findById(older.id))!.anchor).toEqual(anchor);
+    expect((await store.threads.listComments([older.id])).map((c) => c.body)).toEqual(['Is 5 years of activity enough?', 'Yes, see annex']);
+    expect((await store.threads.listForDocument(documentId)).map((t) => t.id)).toEqual([older.id, newer.id]);
+
+    expect(await store.threads.updateComment(replyId, { body: 'Yes, see annex 2', editedAt: '2026-06-01T11:05:00.000Z' })).toMatchObject({
+      body: 'Yes, see annex 2', editedAt: '2026-06-01T11:05:00.000Z', mentions: [],
+    });
+    expect(await store.threads.setResolved(older.id, '2026-06-03T09:00:00.000Z', 'chair')).toMatchObject({ resolvedBy: 'chair' });
+    expect((await store.threads.listForWorkspace(workspaceId, false)).map((t) => t.id)).toEqual([newer.id]);
+    expect((await store.threads.listForWorkspace(workspaceId, true)).map((t) => t.id)).toEqual([older.id]);
+    expect(await store.threads.setResolved(older.id, null, null)).toMatchObject({ resolvedAt: null });
+    expect((await store.threads.listForWorkspace(workspaceId)).map((t) => t.id)).toEqual([older.id, newer.id]);
+    await store.threads.delete(newer.id);
+    expect(await store.threads.findById(newer.id)).toBeNull();
+    expect(await store.threads.listComments([newer.id])).toEqual([]);
+  });
+
+  it('keeps notifications per person, newest first, and marks some or all read', async () => {
+    const userId = uid('u');
+    const note = (id: string, createdAt: string) => ({
+      id, userId, kind: 'mention' as const, workspaceId: 'w', documentId: 'd', threadId: 't', commentId: 'c', actorId: 'a', createdAt, readAt: null,
+    });
+    const ids = [uid('n'), uid('n'), uid('n')];
+    await store.notifications.createMany(ids.map((id, i) => note(id, `2026-06-0${i + 1}T10:00:00.000Z`)));
+    await store.notifications.createMany([{ ...note(uid('n'), '2026-06-09T10:00:00.000Z'), userId: uid('other') }]);
+    expect((await store.notifications.listForUser(userId, 2)).map((n) => n.id)).toEqual([ids[2], ids[1]]);
+    expect(await store.notifications.countUnread(userId)).toBe(3);
+    expect(await store.notifications.markRead(userId, [ids[0]!], now())).toBe(1);
+    expect(await store.notifications.countUnread(userId)).toBe(2);
+    expect(await store.notifications.markRead(userId, null, now())).toBe(2);
+    expect(await store.notifications.countUnread(userId)).toBe(0);
+  });
+
   it('answers a liveness ping', async () => {
     await expect(store.ping()).resolves.toBeUndefined();
   });

@@ -3,7 +3,7 @@
  * Two adapters implement it (`sqlite/`, `mongo/`) and pass the same contract suite
  * (`contract.test.ts`). Records are plain data; times are ISO-8601 strings in UTC.
  */
-import type { AgendaItem, DocumentTemplate, Role, WorkspaceKind } from '@jane/shared';
+import type { AgendaItem, DocumentTemplate, NotificationKind, Role, ThreadAnchor, WorkspaceKind } from '@jane/shared';
 
 export interface UserRecord {
   id: string;
@@ -231,6 +231,73 @@ export interface MeetingRepository {
   attendance(meetingId: string): Promise<{ attendees: AttendeeRecord[]; intervals: IntervalRecord[] }>;
 }
 
+export interface ThreadRecord {
+  id: string;
+  workspaceId: string;
+  documentId: string;
+  anchor: ThreadAnchor;
+  sectionTitle: string | null;
+  createdBy: string;
+  createdAt: string;
+  resolvedAt: string | null;
+  resolvedBy: string | null;
+  /** Time of the latest comment or status change. */
+  lastActivityAt: string;
+}
+
+export interface CommentRecord {
+  id: string;
+  threadId: string;
+  authorId: string;
+  body: string;
+  /** Members mentioned in the body (already checked). */
+  mentions: string[];
+  createdAt: string;
+  editedAt: string | null;
+  deletedAt: string | null;
+}
+
+export type CommentPatch = Partial<Pick<CommentRecord, 'body' | 'mentions' | 'editedAt' | 'deletedAt'>>;
+
+export interface ThreadRepository {
+  /** Stores a new thread with its first comment. */
+  create(thread: ThreadRecord, first: CommentRecord): Promise<void>;
+  findById(id: string): Promise<ThreadRecord | null>;
+  listForDocument(documentId: string): Promise<ThreadRecord[]>;
+  /** Oldest first; `resolved` filters by status when given. */
+  listForWorkspace(workspaceId: string, resolved?: boolean): Promise<ThreadRecord[]>;
+  /** Resolves (`resolvedAt` set) or reopens (null) a thread. */
+  setResolved(id: string, resolvedAt: string | null, resolvedBy: string | null): Promise<ThreadRecord | null>;
+  delete(id: string): Promise<void>;
+  addComment(comment: CommentRecord): Promise<void>;
+  findComment(id: string): Promise<CommentRecord | null>;
+  updateComment(id: string, patch: CommentPatch): Promise<CommentRecord | null>;
+  /** Comments of these threads, oldest first. */
+  listComments(threadIds: readonly string[]): Promise<CommentRecord[]>;
+}
+
+export interface NotificationRecord {
+  id: string;
+  userId: string;
+  kind: NotificationKind;
+  workspaceId: string;
+  documentId: string;
+  threadId: string;
+  commentId: string;
+  actorId: string;
+  createdAt: string;
+  readAt: string | null;
+}
+
+export interface NotificationRepository {
+  createMany(notifications: readonly NotificationRecord[]): Promise<void>;
+  /** Newest first. */
+  listForUser(userId: string, limit: number): Promise<NotificationRecord[]>;
+  countUnread(userId: string): Promise<number>;
+  /** Marks the given notifications (or all, when `ids` is null) of the user read. */
+  markRead(userId: string, ids: readonly string[] | null, at: string): Promise<number>;
+}
+
 export interface Store {
   readonly kind: 'sqlite' | 'mongo';
   readonly users: UserRepository;
@@ -241,6 +308,8 @@ export interface Store {
   readonly documents: DocumentRepository;
   readonly content: DocumentContentRepository;
   readonly meetings: MeetingRepository;
+  readonly threads: ThreadRepository;
+  readonly notifications: NotificationRepository;
   /** Liveness probe for /api/health. */
   ping(): Promise<void>;
   close(): Promise<void>;

@@ -6,6 +6,7 @@
  */
 import { z } from 'zod';
 import { IdSchema } from '../schemas/api.js';
+import type { NotificationView, ThreadView } from '../schemas/comments.js';
 
 /* ---------------------------------------------------------------- presence */
 
@@ -196,6 +197,14 @@ export interface ServerToClientEvents {
   'meeting:changed': (event: { workspaceId: string; meetingId: string; state: MeetingState }) => void;
   /** Your access changed (added to or removed from a workspace): fetch a new snapshot. */
   'access:changed': (event: { workspaceId: string }) => void;
+  /** A thread of a watched document was created or changed (reply, edit, resolve…). */
+  'thread:changed': (event: { documentId: string; thread: ThreadView }) => void;
+  /** A thread of a watched document is gone (all its comments deleted). */
+  'thread:removed': (event: { documentId: string; threadId: string }) => void;
+  /** A new notification for you. */
+  'notification:new': (event: { notification: NotificationView; unreadCount: number }) => void;
+  /** Notifications were marked read (in another tab, say); `ids: null` means all. */
+  'notifications:read': (event: { ids: string[] | null; unreadCount: number }) => void;
 }
 
 export interface ClientToServerEvents {
@@ -206,6 +215,9 @@ export interface ClientToServerEvents {
   'meeting:end': (request: { meetingId: string }, ack: AckCallback<MeetingState>) => void;
   'meeting:join': (request: { meetingId: string }, ack: AckCallback<MeetingState>) => void;
   'meeting:leave': (request: { meetingId: string }, ack: AckCallback<MeetingState>) => void;
+  /** Receive `thread:changed`/`thread:removed` for a document (access is checked); answers its threads. */
+  'document:watch': (request: { documentId: string }, ack: AckCallback<{ threads: ThreadView[] }>) => void;
+  'document:unwatch': (request: { documentId: string }, ack?: AckCallback) => void;
 }
 
 /** Path of the socket.io endpoint (the default). */

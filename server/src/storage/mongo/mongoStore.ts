@@ -30,6 +30,7 @@ import {
   type WorkspaceRepository,
 } from '../port.js';
 import { mongoMeetings } from './meetings.js';
+import { mongoNotifications, mongoThreads } from './threads.js';
 import { bytes, defined, isDuplicateKey, strip } from './util.js';
 
 /** Snapshot chunk size: well below MongoDB's 16 MB document limit. */
@@ -344,6 +345,8 @@ export async function openMongoStore(options: MongoStoreOptions): Promise<Store>
     documents,
     content,
     meetings: await mongoMeetings(db),
+    threads: await mongoThreads(db),
+    notifications: await mongoNotifications(db),
     async ping() {
       await db.command({ ping: 1 });
     },

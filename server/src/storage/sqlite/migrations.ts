@@ -104,4 +104,44 @@ export const SQLITE_MIGRATIONS: readonly string[] = [
   -- At most one open interval per person and meeting.
   CREATE UNIQUE INDEX meeting_intervals_open ON meeting_intervals(meeting_id, user_id) WHERE left_at IS NULL;
   `,
+  `
+  CREATE TABLE threads (
+    id TEXT PRIMARY KEY,
+    workspace_id TEXT NOT NULL,
+    document_id TEXT NOT NULL,
+    anchor TEXT NOT NULL,
+    section_title TEXT,
+    created_by TEXT NOT NULL,
+    created_at TEXT NOT NULL,
+    resolved_at TEXT,
+    resolved_by TEXT,
+    last_activity_at TEXT NOT NULL
+  );
+  CREATE INDEX threads_document ON threads(document_id, created_at);
+  CREATE INDEX threads_workspace ON threads(workspace_id, created_at);
+  CREATE TABLE comments (
+    id TEXT PRIMARY KEY,
+    thread_id TEXT NOT NULL REFERENCES threads(id) ON DELETE CASCADE,
+    author_id TEXT NOT NULL,
+    body TEXT NOT NULL,
+    mentions TEXT NOT NULL,
+    created_at TEXT NOT NULL,
+    edited_at TEXT,
+    deleted_at TEXT
+  );
+  CREATE INDEX comments_thread ON comments(thread_id, created_at);
+  CREATE TABLE notifications (
+    id TEXT PRIMARY KEY,
+    user_id TEXT NOT NULL,
+    kind TEXT NOT NULL,
+    workspace_id TEXT NOT NULL,
+    document_id TEXT NOT NULL,
+    thread_id TEXT NOT NULL,
+    comment_id TEXT NOT NULL,
+    actor_id TEXT NOT NULL,
+    created_at TEXT NOT NULL,
+    read_at TEXT
+  );
+  CREATE INDEX notifications_user ON notifications(user_id, created_at);
+  `,
 ];

@@ -33,6 +33,7 @@ import {
 } from '../port.js';
 import { SQLITE_MIGRATIONS } from './migrations.js';
 import { sqliteMeetings } from './meetings.js';
+import { sqliteNotifications, sqliteThreads } from './threads.js';
 import { isUniqueViolation, setClause, type Row } from './util.js';
 
 function toUser(row: Row): UserRecord {
@@ -349,6 +350,8 @@ export function openSqliteStore(options: SqliteStoreOptions): Store {
     documents,
     content,
     meetings: sqliteMeetings(db),
+    threads: sqliteThreads(db),
+    notifications: sqliteNotifications(db),
     async ping() {
       db.prepare('SELECT 1').get();
     },

@@ -169,7 +169,7 @@ export async function startServer(config: Config, options: ServerOptions = {}): 
   const comments = new CommentService(store);
   const app = buildApp(ctx, meetings, comments);
   const httpServer = http.createServer(app);
-  const collab = attachCollabServer(ctx, httpServer);
+  const collab = await attachCollabServer(ctx, httpServer);
   const realtime = await attachRealtime(ctx, httpServer, { meetings, comments }, { meetingGraceMs: config.meetingGraceMs });
   await new Promise<void>((resolve, reject) => {
     httpServer.once('error', reject);

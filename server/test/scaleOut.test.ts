@@ -6,7 +6,7 @@ import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { MeetingState } from '@jane/shared';
 import { openMongoStore } from '../src/storage/mongo/mongoStore.js';
-import { waitFor } from './helpers/collab.js';
+import { addParagraph, connectClient, waitFor, waitForSync, type TestClient } from './helpers/collab.js';
 import { startTestMongo, type TestMongo } from './helpers/mongo.js';
 import { createPerson, type TestPerson } from './helpers/people.js';
 import { call, connectRealtime, type RealtimeClient } from './helpers/realtime.js';
@@ -20,6 +20,7 @@ let workspaceId: string;
 let chair: TestPerson;
 let member: TestPerson;
 const sockets: RealtimeClient[] = [];
+const clients: TestClient[] = [];
 
 beforeAll(async () => {
   const redisUrl = await requireRedis();
@@ -34,6 +35,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   for (const socket of sockets) socket.disconnect();
+  for (const client of clients) client.destroy();
   await first?.stop();
   await second?.stop();
   await mongo?.stop();
@@ -66,5 +68,32 @@ describe('two instances with Redis', () => {
       'attendee seen on A',
     );
     await call(onA, 'meeting:end', { meetingId: started.meeting.id });
+  });
+
+  it('share live documents: people typing through different instances see each other’s text and cursors', async () => {
+    const created = await chair.api.post(`/api/workspaces/${workspaceId}/documents`, { title: 'Shared draft', template: 'blank' });
+    const documentId: string = created.body.document.id;
+    const onA = connectClient(first.url, documentId, chair.api.cookie);
+    const onB = connectClient(second.url, documentId, member.api.cookie);
+    clients.push(onA, onB);
+    await Promise.all([waitForSync(onA), waitForSync(onB)]);
+    addParagraph(onA.doc, 'Typed on instance A.');
+    addParagraph(onB.doc, 'Typed on instance B.');
+    await waitFor(() => onA.text() === onB.text() && onA.text().includes('instance A') && onA.text().includes('instance B'), 3000, 'convergence across instances');
+    onB.provider.awareness.setLocalStateField('section', 'Scope');
+    await waitFor(
+      () => [...onA.provider.awareness.getStates().values()].some((s) => s.user?.name === 'Member on B' && s.section === 'Scope'),
+      3000,
+      'awareness across instances',
+    );
+    // Both instances stored their own clients' changes; a cold open elsewhere has everything.
+    onA.destroy();
+    onB.destroy();
+    await waitFor(() => first.collab.registry.get(documentId) === null && second.collab.registry.get(documentId) === null, 5000, 'unloaded');
+    const later = connectClient(second.url, documentId, member.api.cookie);
+    clients.push(later);
+    await waitForSync(later);
+    expect(later.text()).toContain('Typed on instance A.');
+    expect(later.text()).toContain('Typed on instance B.');
   });
 });

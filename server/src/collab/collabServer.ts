@@ -13,6 +13,7 @@ import { isOriginAllowed } from '../auth/origin.js';
 import { requireDocumentAccess } from '../documents/access.js';
 import type { UserRecord } from '../storage/port.js';
 import { CollabConnection, type ConnectionInfo } from './connection.js';
+import { RedisDocumentBus } from './documentBus.js';
 import { DocumentRegistry } from './documentRegistry.js';
 import { GroupCommitWriter } from './groupCommit.js';
 import { colorForUser } from './identity.js';
@@ -46,14 +47,22 @@ export interface CollabServer {
   close(): Promise<void>;
 }
 
-export function attachCollabServer(ctx: AppContext, httpServer: HttpServer): CollabServer {
+export async function attachCollabServer(ctx: AppContext, httpServer: HttpServer): Promise<CollabServer> {
   const { config, store, logger } = ctx;
   const log = logger.child({ module: 'collab' });
   const writer = new GroupCommitWriter(store, log);
-  const registry = new DocumentRegistry(store, writer, log, {
-    unloadDelayMs: config.docUnloadDelayMs,
-    compactAfterUpdates: config.compactAfterUpdates,
-  });
+  let bus: RedisDocumentBus | null = null;
+  if (config.redisUrl) {
+    bus = new RedisDocumentBus(config.redisUrl, config.redisPrefix, log);
+    await bus.connect();
+  }
+  const registry = new DocumentRegistry(
+    store,
+    writer,
+    log,
+    { unloadDelayMs: config.docUnloadDelayMs, compactAfterUpdates: config.compactAfterUpdates },
+    bus,
+  );
   const wss = new WebSocketServer({ noServer: true, maxPayload: config.collabMaxMessageBytes, perMessageDeflate: false });
   const connections = new Set<CollabConnection>();
   let pendingUpgrades = 0;
@@ -203,6 +212,7 @@ export function attachCollabServer(ctx: AppContext, httpServer: HttpServer): Col
       for (const connection of connections) connection.ws.terminate();
       writer.stop();
       wss.close();
+      await bus?.close();
     },
   };
 }

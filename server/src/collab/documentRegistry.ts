@@ -13,8 +13,11 @@
 import type { Logger } from 'pino';
 import { CloseCode } from '@jane/shared';
 import type { Store } from '../storage/port.js';
+import type { RedisDocumentBus } from './documentBus.js';
 import type { GroupCommitWriter } from './groupCommit.js';
-import { docFromState, foldDocState, LiveDocument, type DocumentPeer } from './liveDocument.js';
+import { docFromState, foldDocState, LiveDocument, REMOTE_ORIGIN, type DocumentPeer } from './liveDocument.js';
+import * as Y from 'yjs';
+import type { BusMessageKind } from './documentBus.js';
 
 export interface RegistryOptions {
   unloadDelayMs: number;
@@ -40,7 +43,10 @@ export class DocumentRegistry {
     private readonly writer: GroupCommitWriter,
     private readonly logger: Logger,
     private readonly options: RegistryOptions,
-  ) {}
+    private readonly bus: RedisDocumentBus | null = null,
+  ) {
+    bus?.onReconnect(() => void this.catchUp());
+  }
 
   /** Number of documents in memory. */
   get size(): number {
@@ -81,17 +87,54 @@ export class DocumentRegistry {
   }
 
   private async load(docId: string, entry: Entry): Promise<LiveDocument> {
+    // With other instances: subscribe first, so that no update published while we load
+    // falls between the stored state and the subscription. Early arrivals wait.
+    let early: [BusMessageKind, Uint8Array][] | null = [];
+    let live: LiveDocument | null = null;
     try {
+      if (this.bus) {
+        await this.bus.subscribe(docId, (kind, payload) => {
+          if (live) live.applyRemote(kind, payload);
+          else early?.push([kind, Uint8Array.from(payload)]);
+        });
+      }
       const state = await this.store.content.load(docId);
-      const doc = new LiveDocument(docId, docFromState(state), state.updates.length, this.writer, this.logger, (d) => this.maybeCompact(d));
+      const doc = new LiveDocument(docId, docFromState(state), state.updates.length, {
+        writer: this.writer,
+        logger: this.logger,
+        onLogGrew: (d) => this.maybeCompact(d),
+        publish: this.bus ? (kind, payload) => this.bus!.publish(docId, kind, payload) : undefined,
+      });
+      for (const [kind, payload] of early ?? []) doc.applyRemote(kind, payload);
+      early = null;
+      live = doc;
       entry.doc = doc;
       if (state.updates.length >= this.options.compactAfterUpdates) this.maybeCompact(doc);
       return doc;
     } catch (error) {
       // Forget the failed attempt so that the next connection tries again.
       if (this.entries.get(docId) === entry) this.entries.delete(docId);
+      await this.bus?.unsubscribe(docId);
       this.logger.error({ err: error, docId }, 'loading document failed; refusing connections');
       throw error;
+    }
+  }
+
+  /**
+   * After the connection to other instances was interrupted, merge in what they stored
+   * meanwhile (Yjs merges idempotently); our peers receive the difference.
+   */
+  private async catchUp(): Promise<void> {
+    for (const doc of this.loadedDocuments()) {
+      try {
+        const state = await this.store.content.load(doc.id);
+        doc.doc.transact(() => {
+          if (state.snapshot) Y.applyUpdate(doc.doc, state.snapshot, REMOTE_ORIGIN);
+          for (const update of state.updates) Y.applyUpdate(doc.doc, update, REMOTE_ORIGIN);
+        }, REMOTE_ORIGIN);
+      } catch (error) {
+        this.logger.error({ err: error, docId: doc.id }, 'catching up after a Redis interruption failed');
+      }
     }
   }
 
@@ -125,6 +168,7 @@ export class DocumentRegistry {
     if (entry.unloadTimer) clearTimeout(entry.unloadTimer);
     this.entries.delete(docId);
     const done = (async () => {
+      await this.bus?.unsubscribe(docId);
       await this.writer.whenDurable(docId);
       doc.destroy();
     })();

@@ -7,6 +7,7 @@ import * as Y from 'yjs';
 import type { Logger } from 'pino';
 import type { StoredDocState } from '../storage/port.js';
 import { sanitizeAwarenessUpdate, type AwarenessIdentity, type AwarenessVerdict } from './awarenessGuard.js';
+import type { BusMessageKind } from './documentBus.js';
 import type { GroupCommitWriter } from './groupCommit.js';
 import { encodeAwarenessMessage, encodeSyncStep1, encodeUpdateMessage } from './messages.js';
 import { checkUpdate } from './updateGuard.js';
@@ -24,6 +25,18 @@ export interface DocumentPeer {
 }
 
 export type ApplyResult = 'applied' | 'rejected' | 'document-reloaded';
+
+/** Transaction origin of changes that another server instance accepted (and stores). */
+export const REMOTE_ORIGIN = Symbol('remote instance');
+
+export interface LiveDocumentDeps {
+  writer: GroupCommitWriter;
+  logger: Logger;
+  /** Called as stored log entries accumulate (compaction). */
+  onLogGrew: (doc: LiveDocument) => void;
+  /** Sends accepted changes to the other server instances (scale-out); absent with one instance. */
+  publish?: (kind: BusMessageKind, payload: Uint8Array) => void;
+}
 
 /** Builds a document from its stored state in one transaction. */
 export function docFromState(state: StoredDocState): Y.Doc {
@@ -55,15 +68,23 @@ export class LiveDocument {
   /** Set when a corrupt update got into the in-memory doc: it must be reloaded from the store. */
   broken = false;
   private captured: Uint8Array[] | null = null;
+  /** Awareness client ids of people connected to other instances. */
+  private readonly remoteClients = new Set<number>();
+  private readonly writer: GroupCommitWriter;
+  private readonly logger: Logger;
+  private readonly onLogGrew: (doc: LiveDocument) => void;
+  private readonly publish: LiveDocumentDeps['publish'];
 
   constructor(
     readonly id: string,
     readonly doc: Y.Doc,
     storedUpdates: number,
-    private readonly writer: GroupCommitWriter,
-    private readonly logger: Logger,
-    private readonly onLogGrew: (doc: LiveDocument) => void,
+    deps: LiveDocumentDeps,
   ) {
+    this.writer = deps.writer;
+    this.logger = deps.logger;
+    this.onLogGrew = deps.onLogGrew;
+    this.publish = deps.publish;
     this.logLength = storedUpdates;
     if (hasPendingState(doc)) {
       this.logger.warn({ docId: id }, 'stored document has pending structs; serving what can be integrated');
@@ -100,6 +121,7 @@ export class LiveDocument {
       this.logger.warn({ docId: this.id, userId: peer.userId, rejection }, 'rejected update');
       return 'rejected';
     }
+    const pendingBefore = hasPendingState(this.doc);
     this.captured = [];
     let threw = false;
     try {
@@ -110,7 +132,7 @@ export class LiveDocument {
     }
     const produced = this.captured;
     this.captured = null;
-    if (threw || hasPendingState(this.doc)) {
+    if (threw || (!pendingBefore && hasPendingState(this.doc))) {
       this.broken = true;
       return 'document-reloaded';
     }
@@ -133,8 +155,15 @@ export class LiveDocument {
         },
       });
       this.broadcast(encodeUpdateMessage(change), peer);
+      this.publish?.('update', change);
     });
     return 'applied';
+  }
+
+  /** Applies a change accepted by another instance: passed on to our peers, not stored again. */
+  applyRemote(kind: BusMessageKind, payload: Uint8Array): void {
+    if (kind === 'update') Y.applyUpdate(this.doc, payload, REMOTE_ORIGIN);
+    else awarenessProtocol.applyAwarenessUpdate(this.awareness, payload, REMOTE_ORIGIN);
   }
 
   /** Applies an awareness frame after the guard rewrote it; returns the guard's verdict. */
@@ -143,7 +172,8 @@ export class LiveDocument {
       update,
       {
         owned: peer.awarenessClients,
-        ownedElsewhere: (clientId) => [...this.peers].some((other) => other !== peer && other.awarenessClients.has(clientId)),
+        ownedElsewhere: (clientId) =>
+          this.remoteClients.has(clientId) || [...this.peers].some((other) => other !== peer && other.awarenessClients.has(clientId)),
       },
       peer.identity,
     );
@@ -169,16 +199,23 @@ export class LiveDocument {
     this.doc.destroy();
   }
 
-  private readonly onDocUpdate = (update: Uint8Array): void => {
-    if (this.captured) this.captured.push(update);
+  private readonly onDocUpdate = (update: Uint8Array, origin: unknown): void => {
+    if (origin === REMOTE_ORIGIN) this.broadcast(encodeUpdateMessage(update));
+    else if (this.captured) this.captured.push(update);
   };
 
   private readonly onAwarenessUpdate = (
     { added, updated, removed }: { added: number[]; updated: number[]; removed: number[] },
-    _origin: unknown,
+    origin: unknown,
   ): void => {
     const changed = added.concat(updated, removed);
     if (changed.length === 0) return;
+    if (origin === REMOTE_ORIGIN) {
+      for (const id of added.concat(updated)) this.remoteClients.add(id);
+      for (const id of removed) this.remoteClients.delete(id);
+    } else if (this.publish) {
+      this.publish('awareness', awarenessProtocol.encodeAwarenessUpdate(this.awareness, changed));
+    }
     // Everyone, the sender included: y-websocket clients treat their own echoed
     // awareness as the sign that the connection is alive.
     this.broadcast(encodeAwarenessMessage(this.awareness, changed));

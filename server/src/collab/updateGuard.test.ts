@@ -15,6 +15,7 @@ import { checkUpdate } from './updateGuard.js';
 const temp = makeTempDir();
 const store = openSqliteStore({ dataDir: temp.dir });
 const writer = new GroupCommitWriter(store, pino({ level: 'silent' }));
+const deps = { writer, logger: pino({ level: 'silent' }), onLogGrew: () => {} };
 afterAll(async () => {
   await writer.whenDurable();
   await store.close();
@@ -103,7 +104,7 @@ describe('update guard', () => {
   it('keeps the live document free of pending state under 3,000 corrupted updates, and shares none of them', () => {
     const next = random(20261127);
     const base = paragraphDoc(['Background and purpose', 'Who may apply']);
-    let live = new LiveDocument('fuzz', new Y.Doc(), 0, writer, pino({ level: 'silent' }), () => {});
+    let live = new LiveDocument('fuzz', new Y.Doc(), 0, deps);
     const author = recordingPeer('author');
     const watcher = recordingPeer('watcher');
     live.peers.add(author);
@@ -144,7 +145,7 @@ describe('update guard', () => {
         live.destroy();
         const rebuilt = new Y.Doc();
         Y.applyUpdate(rebuilt, Y.encodeStateAsUpdate(base.doc));
-        live = new LiveDocument('fuzz', rebuilt, 0, writer, pino({ level: 'silent' }), () => {});
+        live = new LiveDocument('fuzz', rebuilt, 0, deps);
         live.peers.add(author);
         live.peers.add(watcher);
       }
@@ -153,7 +154,7 @@ describe('update guard', () => {
         live.destroy();
         const rebuilt = new Y.Doc();
         Y.applyUpdate(rebuilt, Y.encodeStateAsUpdate(base.doc));
-        live = new LiveDocument('fuzz', rebuilt, 0, writer, pino({ level: 'silent' }), () => {});
+        live = new LiveDocument('fuzz', rebuilt, 0, deps);
         live.peers.add(author);
         live.peers.add(watcher);
       }

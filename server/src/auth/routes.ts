@@ -8,12 +8,13 @@ import {
 } from '@jane/shared';
 import type { AppContext } from '../context.js';
 import { ConflictError, GoneError, NotFoundError, UnauthorizedError } from '../errors.js';
-import { hashSecret, newId } from '../ids.js';
-import { DuplicateKeyError, type UserRecord } from '../storage/port.js';
+import { hashSecret } from '../ids.js';
+import type { UserRecord } from '../storage/port.js';
+import { createAccount } from '../users/createAccount.js';
 import { presentUser } from '../users/present.js';
 import { parseOrThrow } from '../validation.js';
 import { LoginThrottle } from './loginThrottle.js';
-import { decoyPasswordHash, hashPassword, verifyPassword } from './passwords.js';
+import { decoyPasswordHash, verifyPassword } from './passwords.js';
 import { requireUser } from './requestUser.js';
 
 export function authRoutes(ctx: AppContext): Router {
@@ -39,18 +40,7 @@ export function authRoutes(ctx: AppContext): Router {
     }
     setupInProgress = true;
     try {
-      const admin: UserRecord = {
-        id: newId(),
-        email: body.email,
-        name: body.name,
-        country: body.country,
-        organisation: body.organisation,
-        passwordHash: await hashPassword(body.password, ctx.config.scryptCost),
-        isAdmin: true,
-        active: true,
-        createdAt: new Date().toISOString(),
-      };
-      await ctx.store.users.create(admin);
+      const admin = await createAccount(ctx, { ...body, isAdmin: true }, 'This workspace is already set up. Sign in instead.');
       ctx.logger.info({ userId: admin.id }, 'first-run setup created the administrator');
       await signIn(req, res, admin);
       res.status(201).json({ user: presentUser(admin) });
@@ -113,23 +103,7 @@ export function authRoutes(ctx: AppContext): Router {
     if (!(await ctx.store.invitations.markAccepted(invitation.id, new Date().toISOString()))) {
       throw new GoneError('This invitation was already used. Sign in instead.');
     }
-    const user: UserRecord = {
-      id: newId(),
-      email: invitation.email,
-      name: body.name,
-      country: body.country,
-      organisation: body.organisation,
-      passwordHash: await hashPassword(body.password, ctx.config.scryptCost),
-      isAdmin: false,
-      active: true,
-      createdAt: new Date().toISOString(),
-    };
-    try {
-      await ctx.store.users.create(user);
-    } catch (error) {
-      if (error instanceof DuplicateKeyError) throw new ConflictError('An account with this email already exists. Sign in instead.');
-      throw error;
-    }
+    const user = await createAccount(ctx, { ...body, email: invitation.email }, 'An account with this email already exists. Sign in instead.');
     for (const membership of invitation.memberships) {
       if (!(await ctx.store.workspaces.findById(membership.workspaceId))) continue;
       await ctx.store.memberships.upsert({ ...membership, userId: user.id, createdAt: user.createdAt });

@@ -104,11 +104,18 @@ describe('update guard', () => {
   it('keeps the live document free of pending state under 3,000 corrupted updates, and shares none of them', () => {
     const next = random(20261127);
     const base = paragraphDoc(['Background and purpose', 'Who may apply']);
-    let live = new LiveDocument('fuzz', new Y.Doc(), 0, deps);
     const author = recordingPeer('author');
     const watcher = recordingPeer('watcher');
-    live.peers.add(author);
-    live.peers.add(watcher);
+    /** A live document holding exactly the base content, as a reload from the store gives. */
+    const fresh = (withBase: boolean) => {
+      const doc = new Y.Doc();
+      if (withBase) Y.applyUpdate(doc, Y.encodeStateAsUpdate(base.doc));
+      const created = new LiveDocument('fuzz', doc, 0, deps);
+      created.peers.add(author);
+      created.peers.add(watcher);
+      return created;
+    };
+    let live = fresh(false);
     for (const update of base.updates) expect(live.applyPeerUpdate(author, update, 1)).toBe('applied');
 
     // Fresh editing updates that build on the shared content.
@@ -143,20 +150,12 @@ describe('update guard', () => {
         outcomes.reloaded++;
         expect(watcher.received).toHaveLength(0);
         live.destroy();
-        const rebuilt = new Y.Doc();
-        Y.applyUpdate(rebuilt, Y.encodeStateAsUpdate(base.doc));
-        live = new LiveDocument('fuzz', rebuilt, 0, deps);
-        live.peers.add(author);
-        live.peers.add(watcher);
+        live = fresh(true);
       }
       // Undo accepted mutations so every round starts from the same state.
       if (result === 'applied' && live.doc.getXmlFragment(DOCUMENT_FIELD).toString() !== before) {
         live.destroy();
-        const rebuilt = new Y.Doc();
-        Y.applyUpdate(rebuilt, Y.encodeStateAsUpdate(base.doc));
-        live = new LiveDocument('fuzz', rebuilt, 0, deps);
-        live.peers.add(author);
-        live.peers.add(watcher);
+        live = fresh(true);
       }
     }
     expect(outcomes.rejected + outcomes.applied + outcomes.reloaded).toBe(3000);

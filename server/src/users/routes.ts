@@ -12,7 +12,8 @@ import { BadRequestError, ConflictError, NotFoundError } from '../errors.js';
 import { hashSecret, newId, newSecret } from '../ids.js';
 import { requireAdmin } from '../auth/requestUser.js';
 import { hashPassword } from '../auth/passwords.js';
-import { DuplicateKeyError, type InvitationRecord, type UserPatch, type UserRecord } from '../storage/port.js';
+import type { InvitationRecord, UserPatch } from '../storage/port.js';
+import { createAccount } from './createAccount.js';
 import { parseOrThrow } from '../validation.js';
 import { presentUser } from './present.js';
 
@@ -55,23 +56,7 @@ export function userAdminRoutes(ctx: AppContext): Router {
     requireAdmin(req);
     const body = parseOrThrow(CreateUserRequestSchema, req.body);
     await checkWorkspaces((body.memberships ?? []).map((m) => m.workspaceId));
-    const user: UserRecord = {
-      id: newId(),
-      email: body.email,
-      name: body.name,
-      country: body.country,
-      organisation: body.organisation,
-      passwordHash: await hashPassword(body.password, ctx.config.scryptCost),
-      isAdmin: body.isAdmin ?? false,
-      active: true,
-      createdAt: new Date().toISOString(),
-    };
-    try {
-      await store.users.create(user);
-    } catch (error) {
-      if (error instanceof DuplicateKeyError) throw new ConflictError(`An account for ${body.email} already exists.`);
-      throw error;
-    }
+    const user = await createAccount(ctx, body, `An account for ${body.email} already exists.`);
     for (const membership of body.memberships ?? []) {
       await store.memberships.upsert({ ...membership, userId: user.id, createdAt: user.createdAt });
     }

@@ -1,0 +1,32 @@
+/** The outline of a draft: its headings, in order, with their positions in the editor. */
+import type { Node as ProseMirrorNode } from '@tiptap/pm/model';
+
+export interface OutlineItem {
+  /** Position of the heading node (its opening token) in the document. */
+  pos: number;
+  level: number;
+  text: string;
+}
+
+export function outlineOf(doc: ProseMirrorNode): OutlineItem[] {
+  const items: OutlineItem[] = [];
+  doc.descendants((node, pos) => {
+    if (node.type.name === 'heading') {
+      const level = typeof node.attrs.level === 'number' ? node.attrs.level : 1;
+      items.push({ pos, level, text: node.textContent.trim() });
+      return false;
+    }
+    return true;
+  });
+  return items;
+}
+
+/** Index of the heading a position falls under (the last heading at or before it), or -1. */
+export function headingIndexAt(items: OutlineItem[], pos: number): number {
+  let index = -1;
+  for (let i = 0; i < items.length; i++) {
+    if (items[i]!.pos <= pos) index = i;
+    else break;
+  }
+  return index;
+}

@@ -1,0 +1,63 @@
+/** Country names in English (Intl.DisplayNames), EU member states listed first in pickers. */
+import { COUNTRY_CODES, countryFlag } from '@jane/shared';
+
+const names = new Intl.DisplayNames(['en'], { type: 'region' });
+
+export const EU_MEMBER_STATES = [
+  'AT', 'BE', 'BG', 'HR', 'CY', 'CZ', 'DK', 'EE', 'FI', 'FR', 'DE', 'GR', 'HU', 'IE',
+  'IT', 'LV', 'LT', 'LU', 'MT', 'NL', 'PL', 'PT', 'RO', 'SK', 'SI', 'ES', 'SE',
+] as const;
+
+export function countryName(code: string): string {
+  try {
+    return names.of(code) ?? code;
+  } catch {
+    return code;
+  }
+}
+
+export interface CountryOption {
+  code: string;
+  name: string;
+}
+
+const byName = (a: CountryOption, b: CountryOption) => a.name.localeCompare(b.name);
+const euSet = new Set<string>(EU_MEMBER_STATES);
+
+export const EU_COUNTRY_OPTIONS: CountryOption[] = EU_MEMBER_STATES.map((code) => ({ code, name: countryName(code) })).sort(byName);
+export const OTHER_COUNTRY_OPTIONS: CountryOption[] = COUNTRY_CODES.filter((code) => !euSet.has(code))
+  .map((code) => ({ code, name: countryName(code) }))
+  .sort(byName);
+
+export { countryFlag };
+
+let flagSupport: boolean | null = null;
+
+/**
+ * Whether this system draws flag emoji (Windows and many Linux setups show two letters
+ * or empty boxes instead). Checked once by drawing a flag and looking for colour.
+ */
+export function supportsFlagEmoji(): boolean {
+  if (flagSupport !== null) return flagSupport;
+  flagSupport = false;
+  try {
+    const canvas = document.createElement('canvas');
+    canvas.width = canvas.height = 24;
+    const context = canvas.getContext('2d', { willReadFrequently: true });
+    if (!context) return flagSupport;
+    context.font = '20px "Apple Color Emoji", "Segoe UI Emoji", "Noto Color Emoji", sans-serif';
+    context.textBaseline = 'top';
+    context.fillText(countryFlag('EU'), 0, 0);
+    const pixels = context.getImageData(0, 0, 24, 24).data;
+    for (let i = 0; i < pixels.length; i += 4) {
+      const [r, g, b, a] = [pixels[i]!, pixels[i + 1]!, pixels[i + 2]!, pixels[i + 3]!];
+      if (a > 0 && (Math.abs(r - g) > 30 || Math.abs(g - b) > 30)) {
+        flagSupport = true;
+        break;
+      }
+    }
+  } catch {
+    flagSupport = false;
+  }
+  return flagSupport;
+}

@@ -1,0 +1,65 @@
+/** The workspace page: create a draft from a template, find it, rename and archive it. */
+import { editor, expect, test } from '../fixtures';
+import { CHAIR, CONTRIBUTOR, OBSERVER, WORKSPACE_TITLE } from '../people';
+
+const SECTIONS = [
+  'Background and purpose of the network',
+  'Scope and objectives',
+  'Who may apply',
+  'Eligibility and selection criteria',
+  'Obligations of members and governance',
+  'Assessment procedure and timeline',
+  'How to apply',
+  'Data protection',
+];
+
+test('a contributor creates a call for expressions of interest and finds its sections in the outline', async ({ openAs, cast }) => {
+  const page = await openAs(CONTRIBUTOR);
+  await page.goto('/');
+  await page.getByRole('link', { name: new RegExp(WORKSPACE_TITLE.replace(/[()]/g, '\\$&')) }).click();
+  await expect(page.getByRole('heading', { level: 1, name: WORKSPACE_TITLE })).toBeVisible();
+  await expect(page).toHaveURL(new RegExp(`/w/${cast.workspaceId}$`));
+
+  // Members are listed with role and country.
+  const members = page.getByRole('region', { name: /Members/ });
+  await expect(members.getByRole('listitem').filter({ hasText: CHAIR.name })).toContainText('Italy');
+  await expect(members.getByRole('listitem').filter({ hasText: OBSERVER.name })).toContainText('Observer');
+
+  await page.getByRole('button', { name: 'New document' }).first().click();
+  const dialog = page.getByRole('dialog', { name: 'New document' });
+  await dialog.getByLabel('Title').fill('OMICS call — first draft');
+  await dialog.getByRole('radio', { name: /Call for expressions of interest/ }).check();
+  await dialog.getByRole('button', { name: 'Create document' }).click();
+
+  await expect(page).toHaveURL(/\/d\/[A-Za-z0-9_-]+$/);
+  const outline = page.getByRole('navigation', { name: 'Outline' });
+  await expect(outline.getByRole('link')).toHaveText(['OMICS call — first draft', ...SECTIONS]);
+  await expect(page.getByRole('navigation', { name: 'You are here' })).toContainText(WORKSPACE_TITLE);
+  await expect(page.getByTestId('save-status')).toHaveText(/^All changes saved$/);
+
+  // Clicking a section in the outline jumps there and marks it as the current one.
+  await outline.getByRole('link', { name: 'Data protection' }).click();
+  await expect(outline.getByRole('link', { name: 'Data protection' })).toHaveAttribute('aria-current', 'location');
+  await expect(editor(page).locator('h2', { hasText: 'Data protection' })).toBeInViewport();
+
+  // Back in the workspace, the draft is listed with its template and who edited it last.
+  await page.getByRole('navigation', { name: 'You are here' }).getByRole('link', { name: WORKSPACE_TITLE }).click();
+  const row = page.getByRole('row', { name: /OMICS call — first draft/ });
+  await expect(row).toContainText('Call for expressions of interest');
+  await expect(row).toContainText(CONTRIBUTOR.name);
+
+  // Rename, archive and restore.
+  await row.getByRole('button', { name: 'Rename OMICS call — first draft' }).click();
+  const rename = page.getByRole('dialog', { name: 'Rename document' });
+  await rename.getByLabel('Title').fill('OMICS call — draft 2');
+  await rename.getByRole('button', { name: 'Save' }).click();
+  const renamed = page.getByRole('row', { name: /OMICS call — draft 2/ });
+  await expect(renamed).toBeVisible();
+
+  await renamed.getByRole('button', { name: 'Archive OMICS call — draft 2' }).click();
+  await expect(page.getByRole('row', { name: /OMICS call — draft 2/ })).toHaveCount(0);
+  await page.getByLabel(/Show \d+ archived document/).check();
+  await expect(page.getByRole('row', { name: /OMICS call — draft 2/ })).toContainText('Archived');
+  await page.getByRole('button', { name: 'Restore OMICS call — draft 2' }).click();
+  await expect(page.getByRole('row', { name: /OMICS call — draft 2/ })).not.toContainText('Archived');
+});

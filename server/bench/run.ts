@@ -1,0 +1,166 @@
+/**
+ * `pnpm bench`: our server and the anchors under the same workloads, in one run, each
+ * server in its own child process on loopback, one at a time; prints one Markdown table
+ * and writes bench/results/latest.json.
+ *
+ * Environment:
+ *   BENCH_QUICK=1              ~2 minute smoke run (smaller sizes, shorter steps)
+ *   BENCH_SERVERS=jane,ywss,ywss-leveldb,hocuspocus   servers to run (default: all)
+ *   BENCH_WORKLOADS=a,b,c,d    workloads to run (default: all)
+ *   BENCH_RATES=100,200,...    update rates for the (b) sweep (total updates/s)
+ *   BENCH_STEP_SECONDS=5       measured seconds per (b) step (plus 1 s ramp)
+ *   BENCH_HISTORY=100000       updates in the (c) history
+ *   BENCH_MEM_DOCS=200         documents for (d)
+ *   BENCH_PROFILE=1            run each server with --cpu-prof during (a) and (b); summaries in the report
+ *   BENCH_JANE_ENV=K=V,K=V     extra configuration for our server (diagnostics, e.g. COMPACT_AFTER_UPDATES=1000000)
+ *   BENCH_OUT=path             where to write the JSON (default bench/results/latest.json)
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { machineDescription } from './lib/proc.js';
+import { summarizeCpuProfiles } from './lib/profile.js';
+import { renderReport, type BenchResults, type ServerResults } from './lib/report.js';
+import { ALL_SERVERS, makeRunDir, SERVER_SPECS, ServerHandle, type ServerId } from './lib/servers.js';
+import { runColdOpen } from './workloads/coldOpen.js';
+import { runLatency } from './workloads/latency.js';
+import { runMemory } from './workloads/memory.js';
+import { runThroughput } from './workloads/throughput.js';
+
+type Workload = 'a' | 'b' | 'c' | 'd';
+
+const benchDir = path.dirname(fileURLToPath(import.meta.url));
+const quick = process.env.BENCH_QUICK === '1';
+
+function listFromEnv<T extends string>(name: string, all: readonly T[]): T[] {
+  const raw = process.env[name];
+  if (!raw) return [...all];
+  const wanted = raw.split(',').map((s) => s.trim()).filter(Boolean);
+  const unknown = wanted.filter((w) => !all.includes(w as T));
+  if (unknown.length > 0) throw new Error(`${name}: unknown ${unknown.join(', ')} (choose from ${all.join(', ')})`);
+  return wanted as T[];
+}
+
+function intFromEnv(name: string, fallback: number): number {
+  const raw = process.env[name];
+  if (!raw) return fallback;
+  const value = Number(raw);
+  if (!Number.isFinite(value) || value <= 0) throw new Error(`${name} must be a positive number`);
+  return value;
+}
+
+const servers = listFromEnv<ServerId>('BENCH_SERVERS', ALL_SERVERS);
+const workloads = listFromEnv<Workload>('BENCH_WORKLOADS', ['a', 'b', 'c', 'd']);
+const settings = {
+  quick,
+  latency: { warmup: quick ? 100 : 200, edits: quick ? 500 : 2_000 },
+  throughput: {
+    documents: quick ? 50 : 100,
+    clientsPerDocument: 5,
+    rates: (process.env.BENCH_RATES ?? (quick ? '200,800,3200' : '100,200,400,800,1600,3200,4800,6400,8000,9600'))
+      .split(',')
+      .map(Number),
+    rampSeconds: 1,
+    measureSeconds: intFromEnv('BENCH_STEP_SECONDS', quick ? 2 : 5),
+    drainSeconds: 2,
+    p99LimitMs: 50,
+    minDeliveredFraction: 0.95,
+    generatorCoreLimit: 0.9,
+    stopAfterFailures: 2,
+  },
+  coldOpen: { updates: intFromEnv('BENCH_HISTORY', quick ? 20_000 : 100_000), opens: quick ? 3 : 5 },
+  memory: { documents: intFromEnv('BENCH_MEM_DOCS', quick ? 50 : 200) },
+  profile: process.env.BENCH_PROFILE === '1',
+  /** Non-default configuration of our server (diagnostics only; the table is then not the user configuration). */
+  janeEnv: process.env.BENCH_JANE_ENV ?? null,
+};
+
+function log(message: string): void {
+  process.stderr.write(`${message}\n`);
+}
+
+async function withServer<T>(handle: ServerHandle, start: Parameters<ServerHandle['start']>[0], run: () => Promise<T>): Promise<T> {
+  await handle.start(start);
+  try {
+    return await run();
+  } finally {
+    await handle.stop();
+  }
+}
+
+async function main(): Promise<void> {
+  const runDir = makeRunDir();
+  const started = Date.now();
+  const results: BenchResults = {
+    startedAt: new Date(started).toISOString(),
+    durationSeconds: 0,
+    machine: machineDescription(),
+    settings,
+    servers: {},
+  };
+  log(`JANE bench${quick ? ' (quick)' : ''}: servers ${servers.join(', ')}; workloads ${workloads.join(', ')}; data in ${runDir}`);
+  let failed = false;
+  for (const id of servers) {
+    const spec = SERVER_SPECS[id];
+    const entry: ServerResults = { spec, errors: {} };
+    results.servers[id] = entry;
+    log(`\n== ${spec.label}`);
+    const record = async <K extends 'latency' | 'throughput' | 'coldOpen' | 'memory'>(
+      key: K,
+      workload: Workload,
+      run: (handle: ServerHandle) => Promise<NonNullable<ServerResults[K]>>,
+      start: Parameters<ServerHandle['start']>[0] = {},
+    ) => {
+      if (!workloads.includes(workload)) return;
+      const handle = new ServerHandle(spec, runDir);
+      const t0 = performance.now();
+      log(`  (${workload}) ${key} …`);
+      try {
+        entry[key] = await withServer(handle, start, () => run(handle)) as ServerResults[K];
+        log(`  (${workload}) done in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
+      } catch (error) {
+        failed = true;
+        const message = error instanceof Error ? error.message : String(error);
+        entry.errors[workload] = message;
+        log(`  (${workload}) FAILED: ${message}\n  --- server log tail ---\n${handle.logTail(15)}`);
+      } finally {
+        await handle.dispose();
+      }
+    };
+
+    await record('memory', 'd', (h) => runMemory(h, settings.memory));
+    // BENCH_PROFILE=1: each server runs (a) and (b) under --cpu-prof (written when it exits).
+    const profiling = settings.profile;
+    const profileFlags = (workload: Workload) =>
+      profiling ? { nodeFlags: ['--cpu-prof', `--cpu-prof-dir=${path.join(runDir, `${id}-cpuprofile-${workload}`)}`] } : {};
+    await record('latency', 'a', (h) => runLatency(h, settings.latency), profileFlags('a'));
+    await record('throughput', 'b', (h) => runThroughput(h, settings.throughput), profileFlags('b'));
+    if (profiling) {
+      entry.profile = {};
+      for (const workload of ['a', 'b'] as const) {
+        const dir = path.join(runDir, `${id}-cpuprofile-${workload}`);
+        if (!fs.existsSync(dir)) continue;
+        entry.profile[workload] = summarizeCpuProfiles(dir, 25);
+        log(`  CPU profile of ${spec.label} during (${workload}): ${dir}`);
+      }
+    }
+    await record('coldOpen', 'c', (h) => runColdOpen(h, settings.coldOpen), { docUnloadDelayMs: 200 });
+  }
+  results.durationSeconds = Math.round((Date.now() - started) / 1000);
+
+  const outFile = process.env.BENCH_OUT ?? path.join(benchDir, 'results', 'latest.json');
+  fs.mkdirSync(path.dirname(outFile), { recursive: true });
+  fs.writeFileSync(outFile, `${JSON.stringify(results, null, 2)}\n`);
+  process.stdout.write(`${renderReport(results)}\n`);
+  log(`\nResults: ${path.relative(process.cwd(), outFile)} (${results.durationSeconds} s)`);
+  if (!settings.profile) fs.rmSync(runDir, { recursive: true, force: true });
+  if (failed) process.exitCode = 1;
+}
+
+main().then(
+  () => process.exit(process.exitCode ?? 0),
+  (error: unknown) => {
+    log(`bench failed: ${error instanceof Error ? error.stack ?? error.message : String(error)}`);
+    process.exit(1);
+  },
+);

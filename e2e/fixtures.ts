@@ -5,7 +5,7 @@
 import { expect, request, test as base, type APIRequestContext, type BrowserContext, type Locator, type Page } from '@playwright/test';
 import type { DocumentMeta, DocumentTemplate, User, WorkspaceSummary } from '@jane/shared';
 import { BASE_URL } from './env';
-import { ADMIN, MEMBERS, WORKSPACE_TITLE, type Person } from './people';
+import { ADMIN, MEMBERS, PASSWORD, WORKSPACE_TITLE, type Member, type Person } from './people';
 
 export { expect } from '@playwright/test';
 
@@ -20,6 +20,8 @@ export interface OpenDocument {
 }
 
 interface Fixtures {
+  /** A new account (unique email) with a role in the cast's workspace, for tests that change access. */
+  createMember(person: Omit<Member, 'email' | 'password'>): Promise<Member & { id: string }>;
   /** Creates a document in the cast's workspace (as the administrator). */
   createDocument(options?: { title?: string; template?: DocumentTemplate }): Promise<OpenDocument>;
   /** A new browser context signed in as `person` (over REST), with one page. */
@@ -89,6 +91,32 @@ export const test = base.extend<Fixtures, WorkerFixtures>({
         'create document',
       );
       return { id: document.id, title: document.title, path: `/d/${document.id}` };
+    });
+  },
+
+  createMember: async ({ adminApi, cast }, use, testInfo) => {
+    let count = 0;
+    await use(async (person) => {
+      const slug = person.name
+        .normalize('NFD')
+        .toLowerCase()
+        .replace(/[^a-z]+/g, '.')
+        .replace(/^\.|\.$/g, '');
+      const email = `${slug}.${testInfo.testId.slice(0, 8)}.${++count}@jane.test`;
+      const { user } = await ok<{ user: User }>(
+        await adminApi.post('/api/admin/users', {
+          data: {
+            name: person.name,
+            email,
+            country: person.country,
+            organisation: person.organisation,
+            password: PASSWORD,
+            memberships: [{ workspaceId: cast.workspaceId, role: person.role }],
+          },
+        }),
+        `create ${email}`,
+      );
+      return { ...person, email, password: PASSWORD, id: user.id };
     });
   },
 

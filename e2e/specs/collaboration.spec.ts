@@ -59,3 +59,23 @@ test('two people from Italy and Germany co-edit a draft live with named carets a
   await expectWritten(paragraphUnderSection(fresh, 'Background and purpose of the network'), italianText);
   await expectWritten(paragraphUnderSection(fresh, 'Who may apply'), germanText);
 });
+
+test('your caret stays in your section when a colleague starts writing in a section above', async ({ createDocument, openAs }) => {
+  const doc = await createDocument();
+  const italy = await openAs(CHAIR);
+  const germany = await openAs(CONTRIBUTOR);
+  await openDocument(italy, doc);
+  await openDocument(germany, doc);
+
+  // Germany puts the caret into the empty paragraph of "Who may apply"…
+  await paragraphUnderSection(germany, 'Who may apply').click();
+  // …while Italy starts the (also empty) paragraph of the first section.
+  await paragraphUnderSection(italy, 'Background and purpose of the network').click();
+  await italy.keyboard.type('T');
+  await expectWritten(paragraphUnderSection(germany, 'Background and purpose of the network'), 'T');
+
+  await germany.keyboard.type('Hospitals with a national designation.');
+  await expectWritten(paragraphUnderSection(germany, 'Who may apply'), 'Hospitals with a national designation.');
+  await expectWritten(paragraphUnderSection(germany, 'Eligibility and selection criteria'), '');
+  await expectWritten(paragraphUnderSection(italy, 'Who may apply'), 'Hospitals with a national designation.');
+});

@@ -227,6 +227,11 @@ describe('replies, deletion and the workspace view', () => {
       ['Network plan B', 'Timeline'],
     ]);
     expect((await observer.api.get(`/api/workspaces/${workspaceId}/threads?status=bogus`)).status).toBe(400);
+    // Lena started both open threads: they are on her home page; Otto is not involved.
+    const mine = (await lead.api.get('/api/me/threads')).body.threads.map((t: { id: string }) => t.id);
+    expect(mine).toEqual(expect.arrayContaining([older.id, newer.id]));
+    expect(mine).not.toContain(done.id);
+    expect((await observer.api.get('/api/me/threads')).body.threads.some((t: { id: string }) => t.id === older.id)).toBe(false);
   });
 });
 

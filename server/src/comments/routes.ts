@@ -58,6 +58,10 @@ export function commentRoutes(comments: CommentService): Router {
     res.json({ threads: await comments.workspaceThreads(user, workspaceId, status) });
   });
 
+  router.get('/me/threads', async (req, res) => {
+    res.json({ threads: await comments.myOpenThreads(requireUser(req)) });
+  });
+
   router.get('/notifications', async (req, res) => {
     res.json(await comments.notifications(requireUser(req)));
   });

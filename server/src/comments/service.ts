@@ -242,6 +242,24 @@ export class CommentService extends EventEmitter<CommentEventMap> {
     return (await this.present(visible)).map((view) => ({ ...view, documentTitle: documents.get(view.documentId)!.title }));
   }
 
+  /**
+   * Open threads across the user's workspaces that involve them: started, answered or
+   * mentioned in — the home page's "My open threads". Oldest activity first.
+   */
+  async myOpenThreads(user: UserRecord): Promise<WorkspaceThread[]> {
+    const memberships = await this.store.memberships.listForUser(user.id);
+    const involved: WorkspaceThread[] = [];
+    for (const { workspaceId } of memberships) {
+      for (const thread of await this.workspaceThreads(user, workspaceId, 'open')) {
+        const mine =
+          thread.createdBy.id === user.id ||
+          thread.comments.some((c) => c.author.id === user.id || c.mentions.some((m) => m.id === user.id));
+        if (mine) involved.push(thread);
+      }
+    }
+    return involved.sort((a, b) => a.lastActivityAt.localeCompare(b.lastActivityAt));
+  }
+
   /* ------------------------------------------------------------- notifications */
 
   private async notify(thread: ThreadRecord, comment: CommentRecord, documentTitle: string, participants: string[]): Promise<void> {

@@ -264,6 +264,7 @@ export const en = {
   'admin.newPassword': 'New password',
   'admin.inviteTitle': 'Invite someone',
   'admin.inviteIntro': 'The invitee chooses their own password. Send them the link shown after you create the invitation.',
+  'admin.inviteEmailHint': 'The account will be created for this address.',
   'admin.inviteName': 'Name',
   'admin.inviteNameHint': 'Optional; they can change it.',
   'admin.inviteExpiry': 'Valid for (days)',

@@ -10,7 +10,6 @@ const absoluteFormat = new Intl.DateTimeFormat('en-GB', {
   minute: '2-digit',
   timeZoneName: 'short',
 });
-const dateFormat = new Intl.DateTimeFormat('en-GB', { dateStyle: 'medium' });
 const relativeFormat = new Intl.RelativeTimeFormat('en', { numeric: 'auto' });
 
 /** A clock that ticks every 30 s so relative times stay current. */
@@ -23,11 +22,6 @@ setInterval(() => {
 export function formatAbsolute(iso: string): string {
   const date = new Date(iso);
   return Number.isNaN(date.getTime()) ? '' : absoluteFormat.format(date);
-}
-
-export function formatDate(iso: string): string {
-  const date = new Date(iso);
-  return Number.isNaN(date.getTime()) ? '' : dateFormat.format(date);
 }
 
 const UNITS: [Intl.RelativeTimeFormatUnit, number][] = [

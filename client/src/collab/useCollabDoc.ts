@@ -245,7 +245,11 @@ export function useCollabDoc(options: CollabDocOptions): CollabDoc {
   const onOnline = () => {
     if (!problem.value && !provider.wsconnected) provider.connect();
   };
+  // A dead network can leave a socket looking open for up to 30 s (y-websocket's
+  // watchdog); when the browser knows it is offline, say so at once.
+  const onOffline = () => provider.ws?.close();
   window.addEventListener('online', onOnline);
+  window.addEventListener('offline', onOffline);
 
   const status = computed<SaveStatus>(() =>
     computeSaveStatus({
@@ -263,6 +267,7 @@ export function useCollabDoc(options: CollabDocOptions): CollabDoc {
   onUnmounted(() => {
     destroyed = true;
     window.removeEventListener('online', onOnline);
+    window.removeEventListener('offline', onOffline);
     provider.awareness.off('change', refreshPeople);
     provider.destroy();
     void persistence.destroy();

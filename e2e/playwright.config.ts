@@ -10,7 +10,12 @@ const serverDir = path.resolve(here, '../server');
 
 // A fresh, empty data directory per run. Workers load this file too; they inherit the
 // environment of the main process, so they reuse its directory instead of making more.
+const ownsDataDir = !process.env.JANE_E2E_DATA_DIR;
 const dataDir = (process.env.JANE_E2E_DATA_DIR ??= fs.mkdtempSync(path.join(os.tmpdir(), 'jane-e2e-')));
+// The main process made it, so it removes it when it exits (after the server has stopped).
+if (ownsDataDir && process.env.TEST_WORKER_INDEX === undefined) {
+  process.on('exit', () => fs.rmSync(dataDir, { recursive: true, force: true }));
+}
 
 export default defineConfig({
   testDir: './specs',

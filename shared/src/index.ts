@@ -1,8 +1,7 @@
-export * from './protocol/collab.js';
-export * from './protocol/realtime.js';
+/** `@jane/shared`: the core (see core.ts) plus the zod schemas that validate every boundary. */
+export * from './core.js';
 export * from './schemas/roles.js';
 export * from './schemas/countries.js';
 export * from './schemas/api.js';
-export * from './schemas/seed.js';
 export * from './schemas/comments.js';
-export * from './templates.js';
+export * from './protocol/realtime.js';

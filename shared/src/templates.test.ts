@@ -2,7 +2,8 @@ import { describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
 import { buildTemplateUpdate, TEMPLATE_SECTIONS } from './templates.js';
 import { DOCUMENT_FIELD } from './protocol/collab.js';
-import { CountrySchema, countryFlag } from './schemas/countries.js';
+import { CountrySchema } from './schemas/countries.js';
+import { countryFlag } from './domain/countries.js';
 
 function headings(update: Uint8Array): string[] {
   const doc = new Y.Doc();

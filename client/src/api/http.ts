@@ -2,7 +2,7 @@
  * JSON over fetch with the server's error shape `{error:{code,message,details?}}`.
  * The server writes its messages for users, so `ApiError.message` is shown as is.
  */
-import type { ApiErrorBody } from '@jane/shared';
+import type { ApiErrorBody } from '@jane/shared/core';
 import { t } from '../i18n';
 
 export interface FieldProblem {

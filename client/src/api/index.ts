@@ -21,7 +21,7 @@ import type {
   Workspace,
   WorkspaceDetail,
   WorkspaceSummary,
-} from '@jane/shared';
+} from '@jane/shared/core';
 import { http } from './http';
 
 export { ApiError, errorMessage } from './http';

@@ -4,7 +4,7 @@
  * Passed to y-websocket as `WebSocketPolyfill`; counts are per socket, as on the server.
  */
 import * as decoding from 'lib0/decoding';
-import { MESSAGE_SYNC, SYNC_STEP_2, SYNC_UPDATE } from '@jane/shared';
+import { MESSAGE_SYNC, SYNC_STEP_2, SYNC_UPDATE } from '@jane/shared/core';
 
 type SocketData = string | ArrayBufferLike | Blob | ArrayBufferView;
 

@@ -17,7 +17,7 @@ import * as decoding from 'lib0/decoding';
 import * as awarenessProtocol from 'y-protocols/awareness';
 import { WebsocketProvider } from 'y-websocket';
 import { IndexeddbPersistence } from 'y-indexeddb';
-import { CloseCode, COLLAB_ACK_PARAM, MESSAGE_AWARENESS, MESSAGE_SAVED } from '@jane/shared';
+import { CloseCode, COLLAB_ACK_PARAM, MESSAGE_AWARENESS, MESSAGE_SAVED } from '@jane/shared/core';
 import { api, ApiError, type DocumentResponse } from '../api';
 import { countingWebSocketClass } from './countingWebSocket';
 import { identityOf, peopleFromStates, type CollabIdentity, type PresentPerson } from './identity';

@@ -1,7 +1,7 @@
 /** Who is signed in, and whether this install still needs its first administrator. */
 import { defineStore } from 'pinia';
 import { computed, ref } from 'vue';
-import type { LoginRequest, User } from '@jane/shared';
+import type { LoginRequest, User } from '@jane/shared/core';
 import { api, ApiError } from '../api';
 
 export const useSessionStore = defineStore('session', () => {

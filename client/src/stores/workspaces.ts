@@ -1,7 +1,7 @@
 /** The workspaces the signed-in person can see (home page cards, admin lists, pickers). */
 import { defineStore } from 'pinia';
 import { ref } from 'vue';
-import type { WorkspaceSummary } from '@jane/shared';
+import type { WorkspaceSummary } from '@jane/shared/core';
 import { api } from '../api';
 
 export const useWorkspacesStore = defineStore('workspaces', () => {

@@ -1,5 +1,5 @@
 /** Country names in English (Intl.DisplayNames), EU member states listed first in pickers. */
-import { COUNTRY_CODES, countryFlag } from '@jane/shared';
+import { COUNTRY_CODES, countryFlag } from '@jane/shared/core';
 
 const names = new Intl.DisplayNames(['en'], { type: 'region' });
 

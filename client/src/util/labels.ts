@@ -1,5 +1,5 @@
 /** Labels of roles, workspace kinds and templates, from the translation catalog. */
-import type { DocumentTemplate, Role, WorkspaceKind } from '@jane/shared';
+import type { DocumentTemplate, Role, WorkspaceKind } from '@jane/shared/core';
 import { t } from '../i18n';
 
 export function roleLabel(role: Role | null): string {

@@ -6,7 +6,7 @@
 import type { IncomingMessage, Server as HttpServer } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer, type WebSocket } from 'ws';
-import { CloseCode, COLLAB_ACK_PARAM, COLLAB_PATH_PREFIX, IdSchema, REALTIME_PATH } from '@jane/shared';
+import { CloseCode, COLLAB_ACK_PARAM, COLLAB_PATH_PREFIX, colorForUser, IdSchema, REALTIME_PATH } from '@jane/shared';
 import type { AppContext } from '../context.js';
 import { AppError } from '../errors.js';
 import { isOriginAllowed } from '../auth/origin.js';
@@ -16,7 +16,6 @@ import { CollabConnection, type ConnectionInfo } from './connection.js';
 import { RedisDocumentBus } from './documentBus.js';
 import { DocumentRegistry } from './documentRegistry.js';
 import { GroupCommitWriter } from './groupCommit.js';
-import { colorForUser } from './identity.js';
 
 /** Upgrades being authenticated at once; more are refused with 503 (bounds pre-auth work). */
 const MAX_PENDING_UPGRADES = 512;

@@ -8,6 +8,9 @@
  * {@link MESSAGE_SAVED}, because a stock client logs an error on unknown types.
  */
 
+/** Path of the socket.io endpoint (presence, meetings, threads, notifications). */
+export const REALTIME_PATH = '/socket.io';
+
 /** Path prefix of the collaboration WebSocket endpoint. */
 export const COLLAB_PATH_PREFIX = '/collab/';
 

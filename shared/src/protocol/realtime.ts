@@ -6,16 +6,12 @@
  */
 import { z } from 'zod';
 import { IdSchema } from '../schemas/api.js';
+import { ACTIVITIES, type ConnectionPresence } from '../domain/presence.js';
 import type { NotificationView, ThreadView } from '../schemas/comments.js';
 
 /* ---------------------------------------------------------------- presence */
 
-export const ACTIVITIES = ['active', 'idle', 'away'] as const;
 export const ActivitySchema = z.enum(ACTIVITIES);
-export type Activity = z.infer<typeof ActivitySchema>;
-
-/** Minutes without input after which a client reports itself idle. */
-export const IDLE_AFTER_MINUTES = 3;
 
 /** Where a client says it is. The server checks it and adds titles itself. */
 export const PresenceUpdateSchema = z.strictObject({
@@ -28,78 +24,6 @@ export const PresenceUpdateSchema = z.strictObject({
   hidden: z.boolean(),
 });
 export type PresenceUpdate = z.infer<typeof PresenceUpdateSchema>;
-
-/** Where a person is, as members of one workspace may see it. */
-export type PresenceLocation =
-  | { kind: 'workspace' }
-  | { kind: 'document'; documentId: string; documentTitle: string; sectionTitle: string | null }
-  /** Online, but not in this workspace (we do not reveal where). */
-  | { kind: 'elsewhere' };
-
-/** One connection (browser tab) as seen from one workspace. */
-export interface ConnectionPresence {
-  connectionId: string;
-  userId: string;
-  name: string;
-  country: string;
-  organisation: string;
-  color: string;
-  activity: Activity;
-  location: PresenceLocation;
-  /** When this connection last reported activity (ISO). */
-  activeAt: string;
-  connectedAt: string;
-}
-
-/** One person, all their tabs folded into one. */
-export interface PersonPresence {
-  userId: string;
-  name: string;
-  country: string;
-  organisation: string;
-  color: string;
-  activity: Activity;
-  location: PresenceLocation;
-  connections: number;
-  connectedAt: string;
-}
-
-const ACTIVITY_RANK: Record<Activity, number> = { active: 0, idle: 1, away: 2 };
-const LOCATION_RANK: Record<PresenceLocation['kind'], number> = { document: 0, workspace: 1, elsewhere: 2 };
-
-/**
- * Several tabs of one person count as one person: the most active tab decides the
- * activity, the most recently active tab in this workspace decides the location.
- */
-export function aggregatePresence(connections: Iterable<ConnectionPresence>): PersonPresence[] {
-  const byUser = new Map<string, ConnectionPresence[]>();
-  for (const connection of connections) {
-    const list = byUser.get(connection.userId);
-    if (list) list.push(connection);
-    else byUser.set(connection.userId, [connection]);
-  }
-  const people: PersonPresence[] = [];
-  for (const [userId, list] of byUser) {
-    const best = [...list].sort(
-      (a, b) =>
-        ACTIVITY_RANK[a.activity] - ACTIVITY_RANK[b.activity] ||
-        LOCATION_RANK[a.location.kind] - LOCATION_RANK[b.location.kind] ||
-        b.activeAt.localeCompare(a.activeAt),
-    )[0]!;
-    people.push({
-      userId,
-      name: best.name,
-      country: best.country,
-      organisation: best.organisation,
-      color: best.color,
-      activity: best.activity,
-      location: best.location,
-      connections: list.length,
-      connectedAt: list.map((c) => c.connectedAt).sort()[0]!,
-    });
-  }
-  return people.sort((a, b) => a.name.localeCompare(b.name));
-}
 
 /* ---------------------------------------------------------------- meetings */
 
@@ -127,8 +51,6 @@ export const UpdateMeetingRequestSchema = z
   .refine((body) => Object.keys(body).length > 0, { message: 'Nothing to change' });
 export type UpdateMeetingRequest = z.input<typeof UpdateMeetingRequestSchema>;
 
-/** Minutes after the start after which an attendee counts as a late joiner. */
-export const LATE_AFTER_MINUTES = 5;
 
 export interface Meeting {
   id: string;
@@ -220,5 +142,3 @@ export interface ClientToServerEvents {
   'document:unwatch': (request: { documentId: string }, ack?: AckCallback) => void;
 }
 
-/** Path of the socket.io endpoint (the default). */
-export const REALTIME_PATH = '/socket.io';

@@ -1,16 +1,15 @@
 import { z } from 'zod';
+import { DOCUMENT_TEMPLATES, WORKSPACE_KINDS, type DocumentTemplate, type WorkspaceKind } from '../domain/workspaces.js';
+import type { Role } from '../domain/roles.js';
 import { CountrySchema } from './countries.js';
-import { RoleSchema, type Role } from './roles.js';
+import { RoleSchema } from './roles.js';
+
+export type { DocumentTemplate, WorkspaceKind };
 
 /* ------------------------------------------------------------------ entities */
 
-export const WORKSPACE_KINDS = ['network', 'task-force', 'work-package'] as const;
 export const WorkspaceKindSchema = z.enum(WORKSPACE_KINDS);
-export type WorkspaceKind = z.infer<typeof WorkspaceKindSchema>;
-
-export const DOCUMENT_TEMPLATES = ['blank', 'call-for-expressions-of-interest', 'network-plan', 'meeting-minutes'] as const;
 export const DocumentTemplateSchema = z.enum(DOCUMENT_TEMPLATES);
-export type DocumentTemplate = z.infer<typeof DocumentTemplateSchema>;
 
 /** A person as every other member may see them. */
 export interface PublicUser {

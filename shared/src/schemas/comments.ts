@@ -4,26 +4,11 @@
  * document writer can neither forge nor erase them.
  */
 import { z } from 'zod';
-
-/** Longest comment body, in characters (enforced on the server). */
-export const MAX_COMMENT_LENGTH = 5000;
-export const MAX_QUOTE_LENGTH = 2000;
-
-/**
- * Mentions are stored in the body as `@[<userId>]` and shown as `@Name`; a token for
- * someone who is not a member of the workspace is shown as plain text.
- */
-export const MENTION_PATTERN = /@\[([A-Za-z0-9_-]{1,64})\]/g;
-
-/** The ids mentioned in a body, each once, in order of appearance. */
-export function mentionedIds(body: string): string[] {
-  return [...new Set([...body.matchAll(MENTION_PATTERN)].map((match) => match[1]!))];
-}
+import { ANCHOR_KINDS, MAX_COMMENT_LENGTH, MAX_QUOTE_LENGTH, type NotificationKind, type ThreadStatus } from '../domain/comments.js';
 
 /** Encoded `Y.RelativePosition` (base64), as produced by `Y.encodeRelativePosition`. */
 const RelativePositionSchema = z.string().regex(/^[A-Za-z0-9+/]+={0,2}$/, 'Malformed position').max(2048);
 
-export const ANCHOR_KINDS = ['section', 'text'] as const;
 export const ThreadAnchorSchema = z.strictObject({
   /** `section`: the whole section under a heading (anchored to the heading's text); `text`: a passage. */
   kind: z.enum(ANCHOR_KINDS),
@@ -50,8 +35,6 @@ export type CreateThreadRequest = z.input<typeof CreateThreadRequestSchema>;
 export const CommentBodyRequestSchema = z.strictObject({ body: BodySchema });
 export type CommentBodyRequest = z.input<typeof CommentBodyRequestSchema>;
 
-export const THREAD_STATUSES = ['open', 'resolved'] as const;
-export type ThreadStatus = (typeof THREAD_STATUSES)[number];
 
 export interface PersonRef {
   id: string;
@@ -92,8 +75,6 @@ export interface WorkspaceThread extends ThreadView {
   documentTitle: string;
 }
 
-export const NOTIFICATION_KINDS = ['mention', 'reply'] as const;
-export type NotificationKind = (typeof NOTIFICATION_KINDS)[number];
 
 export interface NotificationView {
   id: string;

@@ -1,4 +1,10 @@
-import type { WorkspaceKind } from './api.js';
+/** Kinds of workspace and document templates (PRODUCT.md). */
+export const WORKSPACE_KINDS = ['network', 'task-force', 'work-package'] as const;
+export type WorkspaceKind = (typeof WORKSPACE_KINDS)[number];
+
+export const DOCUMENT_TEMPLATES = ['blank', 'call-for-expressions-of-interest', 'network-plan', 'meeting-minutes'] as const;
+export type DocumentTemplate = (typeof DOCUMENT_TEMPLATES)[number];
+
 
 /** The twelve JANE workspaces that exist after the first start (PRODUCT.md). */
 export const JANE_WORKSPACES: readonly { kind: WorkspaceKind; title: string }[] = [

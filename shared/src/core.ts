@@ -1,0 +1,16 @@
+/**
+ * `@jane/shared/core`: everything the browser needs at run time without zod — domain
+ * constants, pure helpers and protocol constants — plus every API type. Schemas (zod)
+ * are in the main entry, `@jane/shared`, for the server.
+ */
+export * from './domain/roles.js';
+export * from './domain/countries.js';
+export * from './domain/workspaces.js';
+export * from './domain/presence.js';
+export * from './domain/comments.js';
+export * from './domain/colors.js';
+export * from './protocol/collab.js';
+export * from './templates.js';
+export type * from './schemas/api.js';
+export type * from './schemas/comments.js';
+export type * from './protocol/realtime.js';

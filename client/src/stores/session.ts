@@ -3,6 +3,7 @@ import { defineStore } from 'pinia';
 import { computed, ref } from 'vue';
 import type { LoginRequest, User } from '@jane/shared/core';
 import { api, ApiError } from '../api';
+import { closeRealtime } from '../realtime/socket';
 
 export const useSessionStore = defineStore('session', () => {
   const user = ref<User | null>(null);
@@ -63,12 +64,14 @@ export const useSessionStore = defineStore('session', () => {
       await api.logout();
     } finally {
       user.value = null;
+      closeRealtime();
     }
   }
 
   /** The server said our session is gone (expired, deactivated, signed out elsewhere). */
   function sessionEnded(): void {
     user.value = null;
+    closeRealtime();
   }
 
   return { user, needsSetup, loaded, loadError, isAdmin, load, login, signedIn, logout, sessionEnded };

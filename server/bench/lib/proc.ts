@@ -32,6 +32,30 @@ export function machineBusySeconds(): number {
   return ((user ?? 0) + (nice ?? 0) + (system ?? 0) + (irq ?? 0) + (softirq ?? 0) + (steal ?? 0)) / CLOCK_TICKS_PER_SECOND;
 }
 
+/**
+ * Waits until the machine is quiet (other sessions may be running tests on it): total CPU
+ * below `threshold` cores for `quietSeconds` consecutive seconds, at most `maxWaitSeconds`.
+ * Call it while the bench itself is idle. Returns the seconds waited.
+ */
+export async function waitForQuiet(options: { threshold?: number; quietSeconds?: number; maxWaitSeconds?: number } = {}): Promise<number> {
+  const { threshold = 0.12, quietSeconds = 3, maxWaitSeconds = 240 } = options;
+  const started = performance.now();
+  let quiet = 0;
+  let announced = false;
+  while ((performance.now() - started) / 1000 < maxWaitSeconds) {
+    const before = machineBusySeconds();
+    await new Promise((resolve) => setTimeout(resolve, 1_000));
+    const busy = machineBusySeconds() - before;
+    quiet = busy < threshold ? quiet + 1 : 0;
+    if (quiet >= quietSeconds) break;
+    if (quiet === 0 && !announced) {
+      announced = true;
+      process.stderr.write(`    waiting for other processes to go quiet (machine at ${(busy * 100).toFixed(0)}% of a core)…\n`);
+    }
+  }
+  return (performance.now() - started) / 1000;
+}
+
 /** CPU seconds used by this (load generator) process so far. */
 export function selfCpuSeconds(): number {
   const usage = process.cpuUsage();

@@ -9,6 +9,7 @@
  * In-memory servers cannot do a cold open: their warm open is measured and labelled.
  */
 import type { ServerHandle } from '../lib/servers.js';
+import { waitForQuiet } from '../lib/proc.js';
 import { median, round, sleep } from '../lib/stats.js';
 import { WireClient, withTimeout } from '../lib/wire.js';
 
@@ -91,6 +92,7 @@ export async function runColdOpen(server: ServerHandle, options: { updates: numb
   };
 
   const openMs: number[] = [];
+  await waitForQuiet();
   for (let i = 0; i < options.opens; i++) {
     if (kind === 'cold') await server.restart();
     openMs.push(await openOnce());

@@ -6,9 +6,9 @@
  */
 import type { ServerHandle } from '../lib/servers.js';
 import { connectProvider } from '../lib/providers.js';
-import { CpuMeter } from '../lib/proc.js';
-import { round, sleep, summarize, type Summary } from '../lib/stats.js';
-import { DISTURBANCE_CORE } from './throughput.js';
+import { CpuMeter, waitForQuiet } from '../lib/proc.js';
+import { round, summarize, type Summary } from '../lib/stats.js';
+import { DISTURBANCE_CORE, MAX_ATTEMPTS } from './throughput.js';
 
 export interface LatencyResult {
   warmupEdits: number;
@@ -29,11 +29,12 @@ const EDIT_TIMEOUT_MS = 5_000;
 
 /** Runs the measurement, repeating it (up to 2 more times) when other processes took CPU meanwhile. */
 export async function runLatency(server: ServerHandle, options: { warmup: number; edits: number }): Promise<LatencyResult> {
+  await waitForQuiet();
   let result = await measureLatency(server, options);
-  for (let retry = 1; retry <= 2 && result.otherCore > DISTURBANCE_CORE; retry++) {
+  for (let attempt = 2; attempt <= MAX_ATTEMPTS && result.otherCore > DISTURBANCE_CORE; attempt++) {
     process.stderr.write(`    disturbed (other processes ${(result.otherCore * 100).toFixed(0)}% of a core), repeating\n`);
-    await sleep(2_000);
-    result = { ...(await measureLatency(server, options)), attempts: retry + 1 };
+    await waitForQuiet();
+    result = { ...(await measureLatency(server, options)), attempts: attempt };
   }
   return result;
 }

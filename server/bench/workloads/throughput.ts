@@ -11,7 +11,7 @@
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import * as Y from 'yjs';
 import type { ServerHandle } from '../lib/servers.js';
-import { CpuMeter } from '../lib/proc.js';
+import { CpuMeter, waitForQuiet } from '../lib/proc.js';
 import { round, sleep, summarize, type Summary } from '../lib/stats.js';
 import { openAll, WireClient } from '../lib/wire.js';
 
@@ -79,6 +79,8 @@ const FIELD = 'bench';
 const TICK_MS = 1;
 /** CPU used by other processes (in cores) above which a measurement is considered disturbed. */
 export const DISTURBANCE_CORE = 0.15;
+/** Attempts per measurement when it keeps being disturbed. */
+export const MAX_ATTEMPTS = 4;
 
 interface BlockingCounter {
   calls: number;
@@ -156,12 +158,13 @@ export async function runThroughput(server: ServerHandle, options: ThroughputOpt
     const steps: StepResult[] = [];
     let consecutiveFailures = 0;
     for (const rate of options.rates) {
-      // A step during which other processes took CPU is repeated (up to 2 more times).
+      // Start on a quiet machine; a step during which other processes took CPU anyway is repeated.
+      await waitForQuiet();
       let step = await runStep(rate);
-      for (let retry = 1; retry <= 2 && step.otherCore > DISTURBANCE_CORE; retry++) {
+      for (let attempt = 2; attempt <= MAX_ATTEMPTS && step.otherCore > DISTURBANCE_CORE; attempt++) {
         process.stderr.write(`    ${String(rate).padStart(5)} upd/s disturbed (other processes ${(step.otherCore * 100).toFixed(0)}% of a core), repeating\n`);
-        await sleep(2_000);
-        step = { ...(await runStep(rate)), attempts: retry + 1 };
+        await waitForQuiet();
+        step = { ...(await runStep(rate)), attempts: attempt };
       }
       steps.push(step);
       process.stderr.write(

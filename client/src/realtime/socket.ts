@@ -102,7 +102,9 @@ export function request<E extends EventsWithAck>(
 ): Promise<AckData<E>> {
   const target = realtimeSocket();
   return new Promise((resolve, reject) => {
-    const emit = target.timeout(10_000).emit as unknown as (name: string, ...rest: unknown[]) => void;
+    // Bound: `emit` needs its socket as `this` (a detached call throws before sending).
+    const timed = target.timeout(10_000);
+    const emit = timed.emit.bind(timed) as unknown as (name: string, ...rest: unknown[]) => void;
     emit(event, ...args, (error: Error | null, result: Ack<AckData<E>>) => {
       if (error) reject(new RealtimeError('timeout', 'The server did not answer. Check your connection and try again.'));
       else if (result.ok) resolve(result.data);

@@ -34,6 +34,15 @@ export const CHAIR: Member = {
   role: 'chair',
 };
 
+export const LEAD: Member = {
+  name: 'Ingrid Lindqvist',
+  email: 'ingrid.lindqvist@ki.test',
+  country: 'SE',
+  organisation: 'Karolinska Institutet',
+  password: PASSWORD,
+  role: 'lead',
+};
+
 export const CONTRIBUTOR: Member = {
   name: 'Jonas Müller',
   email: 'jonas.mueller@dkfz.test',
@@ -52,7 +61,7 @@ export const OBSERVER: Member = {
   role: 'observer',
 };
 
-export const MEMBERS = [CHAIR, CONTRIBUTOR, OBSERVER] as const;
+export const MEMBERS = [CHAIR, LEAD, CONTRIBUTOR, OBSERVER] as const;
 
 /** One of the seeded JANE workspaces. */
 export const WORKSPACE_TITLE = 'Omic technologies (OMICS Network of Excellence for Cancer)';

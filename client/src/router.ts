@@ -18,6 +18,7 @@ export const router = createRouter({
     { path: '/invite/:token', name: 'invite', component: () => import('./views/InviteView.vue'), meta: { public: true }, props: true },
     { path: '/', name: 'home', component: () => import('./views/HomeView.vue') },
     { path: '/w/:workspaceId', name: 'workspace', component: () => import('./views/WorkspaceView.vue'), props: true },
+    { path: '/w/:workspaceId/threads', name: 'workspace-threads', component: () => import('./views/ThreadsView.vue'), props: true },
     { path: '/d/:documentId', name: 'document', component: () => import('./views/DocumentView.vue'), props: true },
     {
       path: '/admin/:tab(people|invitations|workspaces)?',

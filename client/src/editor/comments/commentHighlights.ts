@@ -1,0 +1,112 @@
+/**
+ * Highlights of open threads in the editor: every open thread's passage is drawn as an
+ * inline decoration (`comment-highlight`, stronger for the active thread) carrying
+ * `data-thread-id`, so a click on it opens the thread. A passage being commented on
+ * (the new-thread composer is open) is drawn as `comment-highlight--draft`.
+ *
+ * Positions come from Yjs, not from ProseMirror: on every change that arrives through
+ * Yjs (a colleague's edit, undo, the first load) and whenever the threads change, all
+ * anchors are resolved again. Local typing only maps the decorations through the
+ * transaction, which agrees with the anchors (start sticks right, end sticks left, so
+ * neither side is inclusive) until the next resolution.
+ */
+import { Extension } from '@tiptap/core';
+import { isChangeOrigin } from '@tiptap/extension-collaboration';
+import type { Node as ProseMirrorNode } from '@tiptap/pm/model';
+import { Plugin, PluginKey, type EditorState, type Transaction } from '@tiptap/pm/state';
+import { Decoration, DecorationSet } from '@tiptap/pm/view';
+import type { ThreadAnchor } from '@jane/shared/core';
+import { resolveAnchor, syncBindingOf, type SyncBinding } from './anchors';
+
+export interface HighlightedThread {
+  id: string;
+  anchor: Pick<ThreadAnchor, 'kind' | 'start' | 'end'>;
+}
+
+export interface CommentHighlightsInput {
+  /** Open threads, drawn in this order (later ones on top where passages overlap). */
+  threads: HighlightedThread[];
+  activeId: string | null;
+  /** The passage a new thread is being written for. */
+  draft: Pick<ThreadAnchor, 'start' | 'end'> | null;
+}
+
+interface PluginState extends CommentHighlightsInput {
+  decorations: DecorationSet;
+}
+
+export const commentHighlightsKey = new PluginKey<PluginState>('commentHighlights');
+
+function build(doc: ProseMirrorNode, binding: SyncBinding | null, input: CommentHighlightsInput): DecorationSet {
+  if (!binding) return DecorationSet.empty;
+  const decorations: Decoration[] = [];
+  for (const thread of input.threads) {
+    const range = resolveAnchor(binding, doc, thread.anchor);
+    if (!range) continue;
+    const classes = ['comment-highlight'];
+    if (thread.anchor.kind === 'section') classes.push('comment-highlight--section');
+    if (thread.id === input.activeId) classes.push('comment-highlight--active');
+    decorations.push(
+      Decoration.inline(range.from, range.to, { class: classes.join(' '), 'data-thread-id': thread.id }, { inclusiveStart: false, inclusiveEnd: false, threadId: thread.id }),
+    );
+  }
+  if (input.draft) {
+    const range = resolveAnchor(binding, doc, input.draft);
+    if (range) decorations.push(Decoration.inline(range.from, range.to, { class: 'comment-highlight comment-highlight--draft' }, { inclusiveStart: false, inclusiveEnd: false }));
+  }
+  return DecorationSet.create(doc, decorations);
+}
+
+/** Tells the highlights which threads to draw (call whenever threads or the active one change). */
+export function setCommentHighlights(state: EditorState, dispatch: (tr: Transaction) => void, input: CommentHighlightsInput): void {
+  dispatch(state.tr.setMeta(commentHighlightsKey, input).setMeta('addToHistory', false));
+}
+
+export interface CommentHighlightsOptions {
+  /** A highlight was clicked. */
+  onOpen: (threadId: string) => void;
+}
+
+export const CommentHighlights = Extension.create<CommentHighlightsOptions>({
+  name: 'commentHighlights',
+
+  addOptions() {
+    return { onOpen: () => {} };
+  },
+
+  addProseMirrorPlugins() {
+    const options = this.options;
+    return [
+      new Plugin<PluginState>({
+        key: commentHighlightsKey,
+        state: {
+          init: () => ({ threads: [], activeId: null, draft: null, decorations: DecorationSet.empty }),
+          // The binding is one object for the editor's lifetime; read it from the finished old state.
+          apply(tr, previous, oldState) {
+            const input = tr.getMeta(commentHighlightsKey) as CommentHighlightsInput | undefined;
+            if (input) return { ...input, decorations: build(tr.doc, syncBindingOf(oldState), input) };
+            if (!tr.docChanged) return previous;
+            if (isChangeOrigin(tr)) return { ...previous, decorations: build(tr.doc, syncBindingOf(oldState), previous) };
+            return { ...previous, decorations: previous.decorations.map(tr.mapping, tr.doc) };
+          },
+        },
+        props: {
+          decorations(state) {
+            return commentHighlightsKey.getState(state)?.decorations;
+          },
+          handleDOMEvents: {
+            // A DOM handler rather than handleClick: it also runs in a read-only editor.
+            click(_view, event) {
+              const target = event.target instanceof Element ? event.target.closest<HTMLElement>('[data-thread-id]') : null;
+              const threadId = target?.dataset.threadId;
+              // The end of a drag that selected text is not a click on the highlight.
+              if (!threadId || window.getSelection()?.isCollapsed === false) return false;
+              options.onOpen(threadId);
+              return false; // let the caret land where the person clicked
+            },
+          },
+        },
+      }),
+    ];
+  },
+});

@@ -24,8 +24,8 @@ interface Fixtures {
   createMember(person: Omit<Member, 'email' | 'password'>): Promise<Member & { id: string }>;
   /** Creates a document in the cast's workspace (as the administrator). */
   createDocument(options?: { title?: string; template?: DocumentTemplate }): Promise<OpenDocument>;
-  /** A new browser context signed in as `person` (over REST), with one page. */
-  openAs(person: Person): Promise<Page>;
+  /** A new browser context signed in as `person` (over REST), with one page; optionally in another time zone. */
+  openAs(person: Person, options?: { timezoneId?: string }): Promise<Page>;
   /** A new browser context that is not signed in. */
   openAnonymous(): Promise<Page>;
 }
@@ -122,8 +122,8 @@ export const test = base.extend<Fixtures, WorkerFixtures>({
 
   openAs: async ({ browser, viewport }, use) => {
     const contexts: BrowserContext[] = [];
-    await use(async (person) => {
-      const context = await browser.newContext({ baseURL: BASE_URL, viewport });
+    await use(async (person, options = {}) => {
+      const context = await browser.newContext({ baseURL: BASE_URL, viewport, ...options });
       contexts.push(context);
       await ok(await context.request.post('/api/auth/login', { data: { email: person.email, password: person.password } }), `sign in ${person.email}`);
       return context.newPage();

@@ -55,6 +55,8 @@ export default defineConfig({
       DATA_DIR: dataDir,
       SCRYPT_COST: '10',
       LOG_LEVEL: 'warn',
+      // Meetings record a leave once a person has been gone this long (30 s in production).
+      MEETING_GRACE_MS: '2000',
     },
   },
 });

@@ -1,0 +1,31 @@
+/** Times of meetings in the viewer's own time zone, and the attendance export links. */
+
+const clockFormat = new Intl.DateTimeFormat('en-GB', { hour: '2-digit', minute: '2-digit' });
+const dayFormat = new Intl.DateTimeFormat('en-GB', { weekday: 'short', day: 'numeric', month: 'short', year: 'numeric' });
+
+/** The viewer's IANA time zone (what exports are written in). */
+export function viewerTimeZone(): string {
+  try {
+    return Intl.DateTimeFormat().resolvedOptions().timeZone || 'UTC';
+  } catch {
+    return 'UTC';
+  }
+}
+
+/** "14:05" in the viewer's time zone. */
+export function formatClock(iso: string | null): string {
+  if (!iso) return '';
+  const date = new Date(iso);
+  return Number.isNaN(date.getTime()) ? '' : clockFormat.format(date);
+}
+
+/** "Tue, 5 May 2026" in the viewer's time zone. */
+export function formatDay(iso: string): string {
+  const date = new Date(iso);
+  return Number.isNaN(date.getTime()) ? '' : dayFormat.format(date);
+}
+
+/** Where the server writes a meeting's attendance (the session cookie goes along with a plain link). */
+export function attendanceUrl(meetingId: string, format: 'csv' | 'md'): string {
+  return `/api/meetings/${encodeURIComponent(meetingId)}/attendance.${format}?tz=${encodeURIComponent(viewerTimeZone())}`;
+}

@@ -121,7 +121,7 @@ test('a chair runs a meeting: members from Germany and France join, leave, and t
   await expect(chair.getByRole('heading', { name: 'Left (2)' })).toBeVisible();
 
   // The CSV, downloaded through the chair's link, in the chair's time zone.
-  const [download] = await Promise.all([chair.waitForEvent('download'), chair.getByRole('link', { name: 'Download the attendance of “OMICS monthly call” as CSV' }).click()]);
+  const [download] = await Promise.all([chair.waitForEvent('download'), chair.getByRole('link', { name: 'Download CSV: attendance of “OMICS monthly call”' }).click()]);
   expect(download.suggestedFilename()).toMatch(/^attendance-\d{4}-\d{2}-\d{2}-OMICS-monthly-call\.csv$/);
   const csv = (await fs.readFile(await download.path(), 'utf8')).replace(/^\ufeff/, '').trim().split('\n');
   const rows = csv.slice(1).map((line) => line.split(','));
@@ -142,7 +142,7 @@ test('a chair runs a meeting: members from Germany and France join, leave, and t
   expect(jonasRow[6]!.endsWith(leftShown)).toBe(true);
 
   // The readable summary, with the chair's cookie.
-  const summaryHref = await chair.getByRole('link', { name: /as Markdown$/ }).getAttribute('href');
+  const summaryHref = await chair.getByRole('link', { name: /^Download summary \(Markdown\)/ }).getAttribute('href');
   expect(summaryHref).toContain('tz=Europe%2FRome');
   const summary = await chair.request.get(summaryHref!);
   expect(summary.ok()).toBe(true);
@@ -159,7 +159,7 @@ test('a chair runs a meeting: members from Germany and France join, leave, and t
   await pastRow.getByRole('button', { name: 'Attendance of “OMICS monthly call”' }).click();
   const details = chair.getByRole('dialog', { name: 'Attendance: OMICS monthly call' });
   await expect(details.getByRole('row')).toHaveCount(4);
-  await expect(details.getByRole('link', { name: /as CSV$/ })).toBeVisible();
+  await expect(details.getByRole('link', { name: /^Download CSV/ })).toBeVisible();
   await chair.screenshot({ path: path.join(screenshots, 'meeting-attendance.png') });
 
   // A member sees the record too, without the export.
@@ -237,7 +237,7 @@ test('the home page shows a meeting in progress, and a reload within the grace p
   await germany.waitForTimeout(GRACE_MS + 1000);
   await expect(attendee(chair, CONTRIBUTOR.name)).toBeVisible();
   await expect(chair.getByTestId('meeting-left')).toHaveCount(0);
-  const csvHref = await chair.getByRole('link', { name: /as CSV$/ }).getAttribute('href');
+  const csvHref = await chair.getByRole('link', { name: /^Download CSV/ }).getAttribute('href');
   const csv = await (await chair.request.get(csvHref!)).text();
   const row = csv.split('\n').find((line) => line.startsWith(CONTRIBUTOR.name))!.split(',');
   expect(row[8]).toBe('1'); // sessions

@@ -259,4 +259,12 @@ test('a member who hides from presence lists is still counted in a meeting they 
   await expect(attendee(chair, CONTRIBUTOR.name).getByTestId('location')).toHaveText('Location not shared');
   await expect(chair.getByRole('heading', { name: 'Here now (2)' })).toBeVisible();
   await expect(chair.getByRole('region', { name: /^Online now/ }).getByRole('listitem')).toHaveCount(0);
+
+  // Keyboard: Escape closes the panel and puts focus back on the banner's button.
+  await chair.getByRole('heading', { level: 2, name: 'Privacy check' }).focus();
+  await chair.keyboard.press('Escape');
+  await expect(chair.getByTestId('meeting-panel')).toHaveCount(0);
+  await expect(banner(chair).getByRole('button', { name: 'Open meeting panel' })).toBeFocused();
+  await chair.keyboard.press('Enter');
+  await expect(chair.getByRole('heading', { level: 2, name: 'Privacy check' })).toBeFocused();
 });

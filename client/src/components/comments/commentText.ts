@@ -4,7 +4,10 @@
  * rendered by Vue as text (never as HTML), so markup in a comment is shown, not run.
  */
 import { MENTION_PATTERN, type PersonRef } from '@jane/shared/core';
-import { isSafeHref } from '@jane/shared/editor';
+// The same check as `isSafeHref` from '@jane/shared/editor', taken from its own module:
+// that entry also loads the Tiptap extension list, which would pull the whole editor
+// (~420 kB) into the home page and the open-threads view that show comment bodies.
+import { isSafeHref } from '../../../../shared/src/editor/safeHref';
 
 export type CommentSegment =
   | { kind: 'text'; text: string }

@@ -116,6 +116,22 @@ test('a lead comments on a passage and mentions a contributor, who is notified l
   // The lead gets the reply live, and a reply notification.
   await expect(leadThread.getByTestId('comment-body').nth(1)).toHaveText('Five years matches the survivorship network.\nSee the annex for the OMICS platforms.');
   await expect(bellCount(lead)).toHaveText('1');
+  await lead.getByTestId('notifications-bell').click();
+  await expect(lead.getByTestId('notification').first()).toContainText(`${CONTRIBUTOR.name} replied in “${doc.title}”`);
+  await lead.getByRole('button', { name: 'Mark all read' }).click();
+  await expect(bellCount(lead)).toHaveCount(0);
+  await expect(lead.getByRole('button', { name: 'Notifications', exact: true })).toBeVisible();
+  await lead.keyboard.press('Escape');
+  await expect(lead.getByTestId('notifications-bell')).toBeFocused();
+
+  // Filters: the contributor finds the thread under "Mentioning me"; the lead has no mention.
+  await showFilter(contributor, 'mentions');
+  await expect(threads(contributor)).toHaveCount(1);
+  await showFilter(lead, 'mentions');
+  await expect(threads(lead)).toHaveCount(0);
+  await expect(commentsPanel(lead)).toContainText('Nobody has mentioned you in this document.');
+  await showFilter(lead, 'open');
+  await showFilter(contributor, 'open');
 
   await leadThread.getByRole('button', { name: 'Resolve' }).click();
   for (const page of [lead, contributor]) {

@@ -5,7 +5,7 @@
  * draft, editing and deleting, detached threads, and the workspace's open threads.
  */
 import type { Locator, Page } from '@playwright/test';
-import { editor, expect, expectWritten, openDocument, paragraphUnderSection, test, typeInto } from '../fixtures';
+import { editor, expect, expectWritten, openDocument, paragraphUnderSection, test, typeInto, type OpenDocument } from '../fixtures';
 import { CHAIR, CONTRIBUTOR, LEAD, OBSERVER } from '../people';
 
 /** Selects `text` inside `within` the way a mouse drag would (the browser's selection), across highlights. */
@@ -279,7 +279,7 @@ test('the workspace lists its open threads oldest first with document and sectio
   const chair = await openAs(CHAIR);
   const contributor = await openAs(CONTRIBUTOR);
 
-  async function sectionThread(page: Page, doc: { path: string; title: string }, section: string, body: string): Promise<void> {
+  async function sectionThread(page: Page, doc: OpenDocument, section: string, body: string): Promise<void> {
     await openDocument(page, doc);
     await page.getByRole('button', { name: `Comment on the section “${section}”` }).click();
     await page.getByTestId('new-thread').getByRole('textbox', { name: 'Your comment' }).fill(body);

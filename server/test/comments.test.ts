@@ -253,6 +253,13 @@ describe('mentions and notifications, live', () => {
     contributorSocket.on('thread:changed', ({ thread }) => threadEvents.push(thread));
     const leadNotes: NotificationView[] = [];
     leadSocket.on('notification:new', ({ notification }) => leadNotes.push(notification));
+    // A member on the workspace's "Open threads" page, not watching the document, and an outsider.
+    const browsing = await openSocket(observer);
+    const browsed: string[] = [];
+    browsing.on('thread:changed', ({ workspaceId: ws, thread }) => browsed.push(`${ws}:${thread.status}`));
+    const stranger = await openSocket(outsider);
+    const leaked: unknown[] = [];
+    stranger.on('thread:changed', (event) => leaked.push(event));
 
     const doc = new Y.Doc();
     const text = doc.getText('t');
@@ -281,6 +288,9 @@ describe('mentions and notifications, live', () => {
 
     await lead.api.post(`/api/threads/${created.id}/resolve`);
     await waitFor(() => threadEvents.at(-1)?.status === 'resolved', 2000, 'resolved live');
+    await waitFor(() => browsed.at(-1) === `${workspaceId}:resolved`, 2000, 'workspace feed');
+    expect(browsed).toHaveLength(3);
+    expect(leaked).toEqual([]);
 
     const bell = await contributor.api.get('/api/notifications');
     expect(bell.body.unreadCount).toBe(1);

@@ -11,6 +11,7 @@ export * from './domain/comments.js';
 export * from './domain/colors.js';
 export * from './protocol/collab.js';
 export * from './templates.js';
+export { isSafeHref } from './editor/safeHref.js';
 export type * from './schemas/api.js';
 export type * from './schemas/comments.js';
 export type * from './protocol/realtime.js';

@@ -86,11 +86,17 @@ export class RealtimeError extends Error {
   }
 }
 
+/** The acknowledgement callback of an event (required or optional), or never. */
+type AckOf<E extends keyof ClientToServerEvents> = NonNullable<Required<Parameters<ClientToServerEvents[E]>> extends [...infer _A, infer Last] ? Last : never>;
+
 type EventsWithAck = {
-  [E in keyof ClientToServerEvents]: Parameters<ClientToServerEvents[E]> extends [...infer _A, (result: Ack<infer _T>) => void] ? E : never;
+  [E in keyof ClientToServerEvents]: AckOf<E> extends (result: Ack<infer _T>) => void ? E : never;
 }[keyof ClientToServerEvents];
 
-type AckData<E extends keyof ClientToServerEvents> = Parameters<ClientToServerEvents[E]> extends [...infer _A, (result: Ack<infer T>) => void] ? T : never;
+type AckData<E extends keyof ClientToServerEvents> = AckOf<E> extends (result: Ack<infer T>) => void ? T : never;
+
+/** The event's arguments before its acknowledgement. */
+type ArgsOf<E extends keyof ClientToServerEvents> = Required<Parameters<ClientToServerEvents[E]>> extends [...infer A, unknown] ? A : never;
 
 /**
  * Emits an event and resolves with the server's answer, or rejects with a
@@ -98,7 +104,7 @@ type AckData<E extends keyof ClientToServerEvents> = Parameters<ClientToServerEv
  */
 export function request<E extends EventsWithAck>(
   event: E,
-  ...args: Parameters<ClientToServerEvents[E]> extends [...infer A, unknown] ? A : never
+  ...args: ArgsOf<E>
 ): Promise<AckData<E>> {
   const target = realtimeSocket();
   return new Promise((resolve, reject) => {

@@ -24,7 +24,7 @@ import { requireWorkspaceAccess } from '../workspaces/access.js';
 
 export interface CommentEventMap {
   threadChanged: [{ documentId: string; thread: ThreadView }];
-  threadRemoved: [{ documentId: string; threadId: string }];
+  threadRemoved: [{ workspaceId: string; documentId: string; threadId: string }];
   notified: [{ userId: string; notification: NotificationView; unreadCount: number }];
   notificationsRead: [{ userId: string; ids: string[] | null; unreadCount: number }];
 }
@@ -211,7 +211,7 @@ export class CommentService extends EventEmitter<CommentEventMap> {
     const remaining = (await this.store.threads.listComments([thread.id])).filter((c) => c.deletedAt === null);
     if (remaining.length === 0) {
       await this.store.threads.delete(thread.id);
-      this.emit('threadRemoved', { documentId: thread.documentId, threadId: thread.id });
+      this.emit('threadRemoved', { workspaceId: thread.workspaceId, documentId: thread.documentId, threadId: thread.id });
       return null;
     }
     const view = await this.view(thread.id);

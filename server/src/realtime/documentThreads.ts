@@ -12,7 +12,7 @@ import { requireDocumentAccess } from '../documents/access.js';
 import type { Store } from '../storage/port.js';
 import { parseOrThrow } from '../validation.js';
 import { answer } from './acks.js';
-import { documentRoom, userRoom, type RealtimeIO, type RealtimeSocket } from './types.js';
+import { documentRoom, userRoom, workspaceRoom, type RealtimeIO, type RealtimeSocket } from './types.js';
 
 const DocumentRefSchema = z.strictObject({ documentId: IdSchema });
 /** Documents one connection may watch at once. */
@@ -48,8 +48,13 @@ export function registerDocumentThreads(socket: RealtimeSocket, store: Store, co
 
 /** Sends the comment service's events to the right rooms. */
 export function relayCommentEvents(io: RealtimeIO, comments: CommentService): void {
-  comments.on('threadChanged', ({ documentId, thread }) => io.to(documentRoom(documentId)).emit('thread:changed', { documentId, thread }));
-  comments.on('threadRemoved', ({ documentId, threadId }) => io.to(documentRoom(documentId)).emit('thread:removed', { documentId, threadId }));
+  // Document watchers and the workspace's members; a socket in both rooms gets it once.
+  comments.on('threadChanged', ({ documentId, thread }) =>
+    io.to([documentRoom(documentId), workspaceRoom(thread.workspaceId)]).emit('thread:changed', { workspaceId: thread.workspaceId, documentId, thread }),
+  );
+  comments.on('threadRemoved', ({ workspaceId, documentId, threadId }) =>
+    io.to([documentRoom(documentId), workspaceRoom(workspaceId)]).emit('thread:removed', { workspaceId, documentId, threadId }),
+  );
   comments.on('notified', ({ userId, notification, unreadCount }) => io.to(userRoom(userId)).emit('notification:new', { notification, unreadCount }));
   comments.on('notificationsRead', ({ userId, ids, unreadCount }) => io.to(userRoom(userId)).emit('notifications:read', { ids, unreadCount }));
 }

@@ -119,10 +119,13 @@ export interface ServerToClientEvents {
   'meeting:changed': (event: { workspaceId: string; meetingId: string; state: MeetingState }) => void;
   /** Your access changed (added to or removed from a workspace): fetch a new snapshot. */
   'access:changed': (event: { workspaceId: string }) => void;
-  /** A thread of a watched document was created or changed (reply, edit, resolve…). */
-  'thread:changed': (event: { documentId: string; thread: ThreadView }) => void;
-  /** A thread of a watched document is gone (all its comments deleted). */
-  'thread:removed': (event: { documentId: string; threadId: string }) => void;
+  /**
+   * A thread was created or changed (reply, edit, resolve…). Sent to connections watching
+   * its document and to every member of its workspace (for the "Open threads" view).
+   */
+  'thread:changed': (event: { workspaceId: string; documentId: string; thread: ThreadView }) => void;
+  /** A thread is gone (all its comments deleted); sent like `thread:changed`. */
+  'thread:removed': (event: { workspaceId: string; documentId: string; threadId: string }) => void;
   /** A new notification for you. */
   'notification:new': (event: { notification: NotificationView; unreadCount: number }) => void;
   /** Notifications were marked read (in another tab, say); `ids: null` means all. */

@@ -7,7 +7,7 @@ import { MENTION_PATTERN, type PersonRef } from '@jane/shared/core';
 // The same check as `isSafeHref` from '@jane/shared/editor', taken from its own module:
 // that entry also loads the Tiptap extension list, which would pull the whole editor
 // (~420 kB) into the home page and the open-threads view that show comment bodies.
-import { isSafeHref } from '../../../../shared/src/editor/safeHref';
+import { isSafeHref } from '@jane/shared/core';
 
 export type CommentSegment =
   | { kind: 'text'; text: string }

@@ -90,6 +90,8 @@ async function withServer<T>(handle: ServerHandle, start: Parameters<ServerHandl
 
 async function main(): Promise<void> {
   const runDir = makeRunDir();
+  // Temp data and logs go away however the run ends (profiles are kept for reading).
+  if (!settings.profile) process.on('exit', () => fs.rmSync(runDir, { recursive: true, force: true }));
   const started = Date.now();
   const results: BenchResults = {
     startedAt: new Date(started).toISOString(),
@@ -153,7 +155,6 @@ async function main(): Promise<void> {
   fs.writeFileSync(outFile, `${JSON.stringify(results, null, 2)}\n`);
   process.stdout.write(`${renderReport(results)}\n`);
   log(`\nResults: ${path.relative(process.cwd(), outFile)} (${results.durationSeconds} s)`);
-  if (!settings.profile) fs.rmSync(runDir, { recursive: true, force: true });
   if (failed) process.exitCode = 1;
 }
 

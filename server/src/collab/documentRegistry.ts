@@ -15,7 +15,8 @@ import { CloseCode } from '@jane/shared';
 import type { Store } from '../storage/port.js';
 import type { RedisDocumentBus } from './documentBus.js';
 import type { GroupCommitWriter } from './groupCommit.js';
-import { docFromState, foldDocState, LiveDocument, REMOTE_ORIGIN, type DocumentPeer } from './liveDocument.js';
+import { docFromState } from '../storage/docState.js';
+import { LiveDocument, REMOTE_ORIGIN, type DocumentPeer } from './liveDocument.js';
 import * as Y from 'yjs';
 import type { BusMessageKind } from './documentBus.js';
 
@@ -29,13 +30,21 @@ interface Entry {
   ready: Promise<LiveDocument>;
   doc: LiveDocument | null;
   unloadTimer: NodeJS.Timeout | null;
-  compacting: boolean;
+  /** Waiting for or undergoing compaction. */
+  compactionQueued: boolean;
+  /**
+   * Log length that triggers compaction: the configured value ±25 %, so that documents
+   * edited together do not all compact in the same moment.
+   */
+  compactAt: number;
 }
 
 export class DocumentRegistry {
   private readonly entries = new Map<string, Entry>();
   /** Documents being flushed and destroyed; a new acquire waits for it to finish. */
   private readonly unloading = new Map<string, Promise<void>>();
+  private readonly compactionQueue: LiveDocument[] = [];
+  private compactionRunning = false;
   private closed = false;
 
   constructor(
@@ -69,7 +78,13 @@ export class DocumentRegistry {
       if (pendingUnload) await pendingUnload;
       let entry = this.entries.get(docId);
       if (!entry) {
-        const created: Entry = { ready: Promise.resolve(null as never), doc: null, unloadTimer: null, compacting: false };
+        const created: Entry = {
+          ready: Promise.resolve(null as never),
+          doc: null,
+          unloadTimer: null,
+          compactionQueued: false,
+          compactAt: Math.max(1, Math.round(this.options.compactAfterUpdates * (0.75 + Math.random() * 0.5))),
+        };
         created.ready = this.load(docId, created);
         this.entries.set(docId, created);
         entry = created;
@@ -109,7 +124,7 @@ export class DocumentRegistry {
       early = null;
       live = doc;
       entry.doc = doc;
-      if (state.updates.length >= this.options.compactAfterUpdates) this.maybeCompact(doc);
+      this.maybeCompact(doc);
       return doc;
     } catch (error) {
       // Forget the failed attempt so that the next connection tries again.
@@ -182,19 +197,36 @@ export class DocumentRegistry {
 
   private maybeCompact(doc: LiveDocument): void {
     const entry = this.entries.get(doc.id);
-    if (!entry || entry.compacting || doc.logLength < this.options.compactAfterUpdates) return;
-    entry.compacting = true;
-    const started = Date.now();
-    this.store.content
-      .compact(doc.id, foldDocState)
-      .then((result) => {
-        doc.logLength = Math.max(0, doc.logLength - result.foldedUpdates);
-        this.logger.debug({ docId: doc.id, ...result, ms: Date.now() - started }, 'compacted document');
-      })
-      .catch((error) => this.logger.error({ err: error, docId: doc.id }, 'compaction failed; the log stays as it is'))
-      .finally(() => {
-        entry.compacting = false;
-      });
+    if (!entry || entry.compactionQueued || doc.logLength < entry.compactAt) return;
+    entry.compactionQueued = true;
+    this.compactionQueue.push(doc);
+    void this.runCompactions();
+  }
+
+  /**
+   * One compaction at a time, each in its own turn of the event loop: a burst of
+   * documents crossing the threshold together never stalls live editing.
+   */
+  private async runCompactions(): Promise<void> {
+    if (this.compactionRunning) return;
+    this.compactionRunning = true;
+    try {
+      for (let doc = this.compactionQueue.shift(); doc; doc = this.compactionQueue.shift()) {
+        const started = Date.now();
+        try {
+          const result = await this.store.content.compact(doc.id);
+          doc.logLength = Math.max(0, doc.logLength - result.foldedUpdates);
+          this.logger.debug({ docId: doc.id, ...result, ms: Date.now() - started }, 'compacted document');
+        } catch (error) {
+          this.logger.error({ err: error, docId: doc.id }, 'compaction failed; the log stays as it is');
+        }
+        const entry = this.entries.get(doc.id);
+        if (entry?.doc === doc) entry.compactionQueued = false;
+        await new Promise((resolve) => setImmediate(resolve));
+      }
+    } finally {
+      this.compactionRunning = false;
+    }
   }
 
   /** Shutdown: closes every connection (clients reconnect elsewhere), waits for durability. */

@@ -5,7 +5,6 @@
 import * as awarenessProtocol from 'y-protocols/awareness';
 import * as Y from 'yjs';
 import type { Logger } from 'pino';
-import type { StoredDocState } from '../storage/port.js';
 import { sanitizeAwarenessUpdate, type AwarenessIdentity, type AwarenessVerdict } from './awarenessGuard.js';
 import type { BusMessageKind } from './documentBus.js';
 import type { GroupCommitWriter } from './groupCommit.js';
@@ -36,24 +35,6 @@ export interface LiveDocumentDeps {
   onLogGrew: (doc: LiveDocument) => void;
   /** Sends accepted changes to the other server instances (scale-out); absent with one instance. */
   publish?: (kind: BusMessageKind, payload: Uint8Array) => void;
-}
-
-/** Builds a document from its stored state in one transaction. */
-export function docFromState(state: StoredDocState): Y.Doc {
-  const doc = new Y.Doc({ gc: true });
-  doc.transact(() => {
-    if (state.snapshot) Y.applyUpdate(doc, state.snapshot);
-    for (const update of state.updates) Y.applyUpdate(doc, update);
-  });
-  return doc;
-}
-
-/** Folds a stored state into a single update (compaction). */
-export function foldDocState(state: StoredDocState): Uint8Array {
-  const doc = docFromState(state);
-  const folded = Y.encodeStateAsUpdate(doc);
-  doc.destroy();
-  return folded;
 }
 
 function hasPendingState(doc: Y.Doc): boolean {

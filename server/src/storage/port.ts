@@ -82,12 +82,6 @@ export interface StoredDocState {
   updates: Uint8Array[];
 }
 
-/**
- * Folds a stored state into one Yjs update (a new snapshot). Supplied by the caller so
- * the adapters stay free of Yjs.
- */
-export type FoldDocState = (state: StoredDocState) => Uint8Array;
-
 export interface CompactionResult {
   /** How many log entries were folded into the new snapshot (0: nothing to do). */
   foldedUpdates: number;
@@ -173,11 +167,11 @@ export interface DocumentContentRepository {
   /** Number of log entries after the snapshot (cheap; used to decide on compaction). */
   countUpdates(docId: string): Promise<number>;
   /**
-   * Folds the snapshot and the current log into a new snapshot and deletes exactly the
-   * folded log entries. Safe against concurrent appends and concurrent compactions
-   * (one of two racing compactions gives up).
+   * Folds the snapshot and the current log into a new snapshot (`foldDocState`) and
+   * deletes exactly the folded log entries. Safe against concurrent appends and
+   * concurrent compactions (one of two racing compactions gives up).
    */
-  compact(docId: string, fold: FoldDocState): Promise<CompactionResult>;
+  compact(docId: string): Promise<CompactionResult>;
 }
 
 export interface MeetingRecord {

@@ -29,6 +29,7 @@ import {
   type WorkspaceRecord,
   type WorkspaceRepository,
 } from '../port.js';
+import { foldDocState } from '../docState.js';
 import { mongoMeetings } from './meetings.js';
 import { mongoNotifications, mongoThreads } from './threads.js';
 import { bytes, defined, isDuplicateKey, strip } from './util.js';
@@ -296,10 +297,10 @@ export async function openMongoStore(options: MongoStoreOptions): Promise<Store>
     async countUpdates(docId) {
       return updatesCol.countDocuments({ docId });
     },
-    async compact(docId, fold): Promise<CompactionResult> {
+    async compact(docId): Promise<CompactionResult> {
       const { state, head, updateIds } = await readState(docId);
       if (state.updates.length === 0) return { foldedUpdates: 0, snapshotBytes: state.snapshot?.byteLength ?? 0 };
-      const snapshot = fold(state);
+      const snapshot = foldDocState(state);
       const gen = randomUUID();
       const chunkCount = Math.max(1, Math.ceil(snapshot.byteLength / SNAPSHOT_CHUNK_BYTES));
       const chunks: ChunkDoc[] = [];

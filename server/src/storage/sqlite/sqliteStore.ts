@@ -4,34 +4,29 @@
  * power cut, not just a process crash. better-sqlite3 is synchronous; the adapter keeps
  * the async port so callers cannot tell it from the MongoDB adapter.
  */
-import fs from 'node:fs';
-import path from 'node:path';
-import Database from 'better-sqlite3';
 import type { Role } from '@jane/shared';
 import {
   DuplicateKeyError,
-  type CompactionResult,
   type DocumentContentRepository,
   type DocumentPatch,
   type DocumentRecord,
   type DocumentRepository,
-  type FoldDocState,
   type InvitationRecord,
   type InvitationRepository,
   type MembershipRecord,
   type MembershipRepository,
-  type PendingUpdate,
   type SessionRecord,
   type SessionRepository,
   type Store,
-  type StoredDocState,
   type UserPatch,
   type UserRecord,
   type UserRepository,
   type WorkspaceRecord,
   type WorkspaceRepository,
 } from '../port.js';
-import { SQLITE_MIGRATIONS } from './migrations.js';
+import { ContentWriter } from './contentWriter.js';
+import { contentSql } from './contentSql.js';
+import { openMigratedDatabase } from './database.js';
 import { sqliteMeetings } from './meetings.js';
 import { sqliteNotifications, sqliteThreads } from './threads.js';
 import { isUniqueViolation, setClause, type Row } from './util.js';
@@ -102,13 +97,7 @@ export interface SqliteStoreOptions {
 }
 
 export function openSqliteStore(options: SqliteStoreOptions): Store {
-  fs.mkdirSync(options.dataDir, { recursive: true });
-  const db = new Database(path.join(options.dataDir, 'jane.sqlite'));
-  db.pragma('journal_mode = WAL');
-  db.pragma('synchronous = FULL');
-  db.pragma('foreign_keys = ON');
-  db.pragma('busy_timeout = 5000');
-  migrate(db);
+  const { db, file } = openMigratedDatabase(options.dataDir);
 
   const users: UserRepository = {
     async count() {
@@ -284,60 +273,18 @@ export function openSqliteStore(options: SqliteStoreOptions): Store {
     },
   };
 
-  const insertUpdate = db.prepare('INSERT INTO doc_updates (doc_id, data) VALUES (?, ?)');
-  const touchDocument = db.prepare('UPDATE documents SET updated_at = ?, updated_by = ? WHERE id = ?');
-  const appendBatch = db.transaction((batch: readonly PendingUpdate[], at: string) => {
-    const lastAuthor = new Map<string, string>();
-    for (const update of batch) {
-      insertUpdate.run(update.docId, update.data);
-      lastAuthor.set(update.docId, update.userId);
-    }
-    for (const [docId, userId] of lastAuthor) touchDocument.run(at, userId, docId);
-  });
-
-  const selectSnapshot = db.prepare('SELECT data FROM doc_snapshots WHERE doc_id = ?');
-  const selectUpdates = db.prepare('SELECT seq, data FROM doc_updates WHERE doc_id = ? ORDER BY seq');
-
-  function readState(docId: string): { state: StoredDocState; lastSeq: number } {
-    const snapshotRow = selectSnapshot.get(docId) as { data: Buffer } | undefined;
-    const rows = selectUpdates.all(docId) as { seq: number; data: Buffer }[];
-    return {
-      state: {
-        snapshot: snapshotRow ? new Uint8Array(snapshotRow.data) : null,
-        updates: rows.map((row) => new Uint8Array(row.data)),
-      },
-      lastSeq: rows.length > 0 ? rows[rows.length - 1]!.seq : 0,
-    };
-  }
-
+  // Reads on this thread; appends and compactions on the writer thread (see contentWorker.ts).
+  const sql = contentSql(db);
+  const writer = new ContentWriter(file);
   const content: DocumentContentRepository = {
-    async append(batch, at) {
-      if (batch.length === 0) return;
-      appendBatch(batch, at);
-    },
+    append: (batch, at) => writer.append(batch, at),
     async load(docId) {
-      return db.transaction(() => readState(docId).state)();
+      return sql.load(docId);
     },
     async countUpdates(docId) {
-      return Number((db.prepare('SELECT COUNT(*) AS n FROM doc_updates WHERE doc_id = ?').get(docId) as Row).n);
+      return sql.countUpdates(docId);
     },
-    async compact(docId, fold: FoldDocState): Promise<CompactionResult> {
-      // One immediate transaction: nobody can append between reading and deleting, so
-      // exactly the folded rows are removed.
-      return db
-        .transaction((): CompactionResult => {
-          const { state, lastSeq } = readState(docId);
-          if (state.updates.length === 0) return { foldedUpdates: 0, snapshotBytes: state.snapshot?.byteLength ?? 0 };
-          const snapshot = fold(state);
-          db.prepare(
-            `INSERT INTO doc_snapshots (doc_id, data, updated_at) VALUES (?, ?, ?)
-             ON CONFLICT (doc_id) DO UPDATE SET data = excluded.data, updated_at = excluded.updated_at`,
-          ).run(docId, snapshot, new Date().toISOString());
-          db.prepare('DELETE FROM doc_updates WHERE doc_id = ? AND seq <= ?').run(docId, lastSeq);
-          return { foldedUpdates: state.updates.length, snapshotBytes: snapshot.byteLength };
-        })
-        .immediate();
-    },
+    compact: (docId) => writer.compact(docId),
   };
 
   return {
@@ -356,17 +303,8 @@ export function openSqliteStore(options: SqliteStoreOptions): Store {
       db.prepare('SELECT 1').get();
     },
     async close() {
+      await writer.close();
       if (db.open) db.close();
     },
   };
-}
-
-function migrate(db: Database.Database): void {
-  const current = Number(db.pragma('user_version', { simple: true }));
-  for (let version = current; version < SQLITE_MIGRATIONS.length; version++) {
-    db.transaction(() => {
-      db.exec(SQLITE_MIGRATIONS[version]!);
-      db.pragma(`user_version = ${version + 1}`);
-    })();
-  }
 }

@@ -1,0 +1,91 @@
+/**
+ * Main-thread side of the embedded store's writer thread: sends appends and
+ * compactions, resolves each when the thread answers. If the thread dies, pending
+ * requests fail (the group commit retries them) and the next request starts a new one.
+ */
+import { createRequire } from 'node:module';
+import path from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { Worker } from 'node:worker_threads';
+import type { CompactionResult, PendingUpdate } from '../port.js';
+
+export type WriterRequest =
+  | { id: number; op: 'append'; batch: readonly PendingUpdate[]; at: string }
+  | { id: number; op: 'compact'; docId: string }
+  | { id: number; op: 'close' };
+
+export type WriterReply = { id: number; ok: true; result: CompactionResult | null } | { id: number; ok: false; message: string };
+
+/** A request before it gets its id (distributes over the union). */
+type Unsent<T> = T extends unknown ? Omit<T, 'id'> : never;
+
+type Pending = { resolve: (result: CompactionResult | null) => void; reject: (error: Error) => void };
+
+/**
+ * The worker runs our TypeScript through tsx's loader, registered inside the thread, so
+ * it works the same under `tsx`, vitest and the benchmark.
+ */
+function startWorker(file: string): Worker {
+  const require = createRequire(import.meta.url);
+  // The ES module build of tsx's API (resolving through `require` would give the CommonJS one).
+  const tsxApi = pathToFileURL(path.join(path.dirname(require.resolve('tsx/package.json')), 'dist/esm/api/index.mjs')).href;
+  const entry = new URL('./contentWorker.ts', import.meta.url).href;
+  const bootstrap = `import(${JSON.stringify(tsxApi)}).then((tsx) => { tsx.register(); return import(${JSON.stringify(entry)}); });`;
+  return new Worker(bootstrap, { eval: true, workerData: { file } });
+}
+
+export class ContentWriter {
+  private worker: Worker | null = null;
+  private nextId = 1;
+  private readonly pending = new Map<number, Pending>();
+  private closed = false;
+
+  constructor(private readonly file: string) {}
+
+  private thread(): Worker {
+    if (this.worker) return this.worker;
+    const worker = startWorker(this.file);
+    worker.on('message', (reply: WriterReply) => {
+      const waiting = this.pending.get(reply.id);
+      if (!waiting) return;
+      this.pending.delete(reply.id);
+      if (reply.ok) waiting.resolve(reply.result);
+      else waiting.reject(new Error(reply.message));
+    });
+    const fail = (error: Error) => {
+      if (this.worker === worker) this.worker = null;
+      for (const waiting of this.pending.values()) waiting.reject(error);
+      this.pending.clear();
+    };
+    worker.on('error', (error) => fail(error));
+    worker.on('exit', (code) => fail(new Error(`the store's writer thread exited (${code})`)));
+    this.worker = worker;
+    return worker;
+  }
+
+  private send(request: Unsent<WriterRequest>): Promise<CompactionResult | null> {
+    if (this.closed) return Promise.reject(new Error('the store is closed'));
+    const id = this.nextId++;
+    return new Promise((resolve, reject) => {
+      this.pending.set(id, { resolve, reject });
+      this.thread().postMessage({ ...request, id });
+    });
+  }
+
+  async append(batch: readonly PendingUpdate[], at: string): Promise<void> {
+    if (batch.length > 0) await this.send({ op: 'append', batch, at });
+  }
+
+  async compact(docId: string): Promise<CompactionResult> {
+    return (await this.send({ op: 'compact', docId }))!;
+  }
+
+  /** Finishes what was sent, closes the thread's connection and stops the thread. */
+  async close(): Promise<void> {
+    if (this.closed) return;
+    const worker = this.worker;
+    if (worker) await this.send({ op: 'close' }).catch(() => undefined);
+    this.closed = true;
+    await worker?.terminate();
+  }
+}

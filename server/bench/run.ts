@@ -6,7 +6,7 @@
  * Environment:
  *   BENCH_QUICK=1              ~2 minute smoke run (smaller sizes, shorter steps)
  *   BENCH_SERVERS=jane,ywss,ywss-leveldb,hocuspocus   servers to run (default: all)
- *   BENCH_WORKLOADS=a,b,c,d    workloads to run (default: all)
+ *   BENCH_WORKLOADS=a,b,c,d,p  workloads to run (default: all; p = presence fan-out, ours only)
  *   BENCH_RATES=100,200,...    update rates for the (b) sweep (total updates/s)
  *   BENCH_STEP_SECONDS=5       measured seconds per (b) step (plus 1 s ramp)
  *   BENCH_HISTORY=100000       updates in the (c) history
@@ -25,9 +25,10 @@ import { ALL_SERVERS, makeRunDir, SERVER_SPECS, ServerHandle, type ServerId } fr
 import { runColdOpen } from './workloads/coldOpen.js';
 import { runLatency } from './workloads/latency.js';
 import { runMemory } from './workloads/memory.js';
+import { runPresence } from './workloads/presence.js';
 import { runThroughput } from './workloads/throughput.js';
 
-type Workload = 'a' | 'b' | 'c' | 'd';
+type Workload = 'a' | 'b' | 'c' | 'd' | 'p';
 
 const benchDir = path.dirname(fileURLToPath(import.meta.url));
 const quick = process.env.BENCH_QUICK === '1';
@@ -50,7 +51,7 @@ function intFromEnv(name: string, fallback: number): number {
 }
 
 const servers = listFromEnv<ServerId>('BENCH_SERVERS', ALL_SERVERS);
-const workloads = listFromEnv<Workload>('BENCH_WORKLOADS', ['a', 'b', 'c', 'd']);
+const workloads = listFromEnv<Workload>('BENCH_WORKLOADS', ['a', 'b', 'c', 'd', 'p']);
 const settings = {
   quick,
   latency: { warmup: quick ? 100 : 200, edits: quick ? 500 : 2_000 },
@@ -70,6 +71,7 @@ const settings = {
   },
   coldOpen: { updates: intFromEnv('BENCH_HISTORY', quick ? 20_000 : 100_000), opens: quick ? 3 : 5 },
   memory: { documents: intFromEnv('BENCH_MEM_DOCS', quick ? 50 : 200) },
+  presence: { clients: intFromEnv('BENCH_PRESENCE_CLIENTS', quick ? 200 : 500), intervalSeconds: 2, warmupSeconds: quick ? 3 : 5, measureSeconds: quick ? 8 : 20 },
   profile: process.env.BENCH_PROFILE === '1',
   /** Non-default configuration of our server (diagnostics only; the table is then not the user configuration). */
   janeEnv: process.env.BENCH_JANE_ENV ?? null,
@@ -107,7 +109,7 @@ async function main(): Promise<void> {
     const entry: ServerResults = { spec, errors: {} };
     results.servers[id] = entry;
     log(`\n== ${spec.label}`);
-    const record = async <K extends 'latency' | 'throughput' | 'coldOpen' | 'memory'>(
+    const record = async <K extends 'latency' | 'throughput' | 'coldOpen' | 'memory' | 'presence'>(
       key: K,
       workload: Workload,
       run: (handle: ServerHandle) => Promise<NonNullable<ServerResults[K]>>,
@@ -147,6 +149,7 @@ async function main(): Promise<void> {
       }
     }
     await record('coldOpen', 'c', (h) => runColdOpen(h, settings.coldOpen), { docUnloadDelayMs: 200 });
+    if (id === 'jane') await record('presence', 'p', (h) => runPresence(h, settings.presence));
   }
   results.durationSeconds = Math.round((Date.now() - started) / 1000);
 

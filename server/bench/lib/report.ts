@@ -4,6 +4,7 @@ import type { ServerId, ServerSpec } from './servers.js';
 import type { ColdOpenResult } from '../workloads/coldOpen.js';
 import type { LatencyResult } from '../workloads/latency.js';
 import type { MemoryResult } from '../workloads/memory.js';
+import type { PresenceResult } from '../workloads/presence.js';
 import { DISTURBANCE_CORE, type ThroughputResult } from '../workloads/throughput.js';
 
 export interface ServerResults {
@@ -12,8 +13,9 @@ export interface ServerResults {
   throughput?: ThroughputResult;
   coldOpen?: ColdOpenResult;
   memory?: MemoryResult;
+  presence?: PresenceResult;
   profile?: Partial<Record<'a' | 'b', ProfileSummary>>;
-  errors: Partial<Record<'a' | 'b' | 'c' | 'd', string>>;
+  errors: Partial<Record<'a' | 'b' | 'c' | 'd' | 'p', string>>;
 }
 
 export interface BenchResults {
@@ -26,6 +28,7 @@ export interface BenchResults {
     throughput: { documents: number; clientsPerDocument: number; rates: number[]; measureSeconds: number; rampSeconds: number; p99LimitMs: number; generatorCoreLimit: number };
     coldOpen: { updates: number; opens: number };
     memory: { documents: number };
+    presence?: { clients: number; intervalSeconds: number };
   };
   servers: Partial<Record<ServerId, ServerResults>>;
 }
@@ -84,6 +87,7 @@ export function renderReport(results: BenchResults): string {
     out.push(`> **Other processes used CPU during measurements** (share of one core): ${disturbed.join('; ')}. Re-run on a quiet machine before comparing these.`);
   }
   out.push('');
+  out.push(...renderPresence(results));
   out.push(...renderGoals(results));
   out.push('');
   out.push('### How each number is measured');
@@ -99,12 +103,32 @@ export function renderReport(results: BenchResults): string {
   out.push(
     `- (d) fresh server; documents created, then baseline heap/RSS after GC (children run with --expose-gc); ${s.memory.documents} documents opened, one client each, 100 characters typed in 10 edits; after GC: delta / ${s.memory.documents}.`,
   );
+  if (s.presence) {
+    out.push(
+      `- (p) ours only: ${s.presence.clients} socket.io clients (members of the 12 JANE workspaces, a third in two), each moving to another section of a draft every ${s.presence.intervalSeconds} s, evenly phased; latency = \`presence:update\` sent → \`presence:changed\` with that section received by each other member of the workspace.`,
+    );
+  }
   out.push('');
   out.push(...renderSteps(entries, s.throughput.p99LimitMs));
   out.push(...renderDetails(entries));
   out.push('### Server configurations');
   for (const entry of entries) out.push(`- **${entry.spec.label}**: ${entry.spec.configuration}`);
   return out.join('\n');
+}
+
+function renderPresence(results: BenchResults): string[] {
+  const ours = results.servers.jane;
+  if (ours?.errors.p) return [`Presence fan-out (p): error: ${ours.errors.p.split('\n')[0]}`, ''];
+  const p = ours?.presence;
+  if (!p) return [];
+  return [
+    '### Presence fan-out (ours)',
+    '',
+    '| clients | workspaces | location updates/s | deliveries/s | delivered | p50 / p99 / max | server CPU | µs per update | generator CPU |',
+    '|---|---|---|---|---|---|---|---|---|',
+    `| ${p.clients} | ${p.workspaces} | ${p.updatesPerSecond} | ${p.deliveriesPerSecond} | ${(p.deliveredFraction * 100).toFixed(1)}% | ${ms(p.latencyMs.p50)} / ${ms(p.latencyMs.p99)} / ${ms(p.latencyMs.max)} ms | ${(p.serverCore * 100).toFixed(0)}% of a core | ${p.serverCpuUsPerUpdate.toFixed(0)} | ${(p.generatorCore * 100).toFixed(0)}% |`,
+    '',
+  ];
 }
 
 function renderGoals(results: BenchResults): string[] {

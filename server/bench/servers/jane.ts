@@ -120,8 +120,48 @@ async function createDocs(count: number): Promise<string[]> {
   return ids;
 }
 
+/**
+ * People for the presence workload: members of the twelve JANE workspaces (each in one,
+ * a third also in a second), one draft per workspace, and a session each.
+ */
+async function presencePeople(count: number): Promise<{ cookie: string; workspaceIds: string[]; documentIds: Record<string, string> }[]> {
+  const workspaces = await store.workspaces.list();
+  const drafts: Record<string, string> = {};
+  for (const workspace of workspaces) {
+    const id = newId();
+    const now = new Date().toISOString();
+    await store.content.append([{ docId: id, data: buildTemplateUpdate('network-plan', 'Network plan'), userId: me.userId }], now);
+    await store.documents.create({
+      id, workspaceId: workspace.id, title: 'Network plan', template: 'network-plan', archived: false,
+      createdAt: now, createdBy: me.userId, updatedAt: now, updatedBy: me.userId,
+    });
+    drafts[workspace.id] = id;
+  }
+  const people = [];
+  for (let i = 0; i < count; i++) {
+    const userId = newId();
+    const now = new Date().toISOString();
+    await store.users.create({
+      id: userId, email: `presence-${i}-${userId.slice(0, 6).toLowerCase()}@example.eu`, name: `Person ${i}`, country: 'BE',
+      organisation: 'Bench', passwordHash: 'not-used', isAdmin: false, active: true, createdAt: now,
+    });
+    const workspaceIds = [workspaces[i % workspaces.length]!.id];
+    if (i % 3 === 0) workspaceIds.push(workspaces[(i + 5) % workspaces.length]!.id);
+    for (const workspaceId of workspaceIds) await store.memberships.upsert({ workspaceId, userId, role: 'contributor', createdAt: now });
+    const session = await server.context.sessions.create(userId);
+    people.push({
+      cookie: `${SESSION_COOKIE}=${encodeURIComponent(session.token)}`,
+      workspaceIds,
+      documentIds: Object.fromEntries(workspaceIds.map((w) => [w, drafts[w]!])),
+    });
+  }
+  return people;
+}
+
 handleRequests(async (request) => {
   switch (request.type) {
+    case 'presencePeople':
+      return presencePeople(Number(request.count));
     case 'createDocs':
       return createDocs(Number(request.count));
     case 'mem':

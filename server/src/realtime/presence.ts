@@ -39,15 +39,6 @@ export function presenceOf(connectionId: string, data: SocketData, workspaceId: 
   };
 }
 
-/** Tells every workspace of the connection about its current presence (or that it is gone). */
-export function broadcastPresence(io: RealtimeIO, connectionId: string, data: SocketData, gone = false): void {
-  for (const workspaceId of data.workspaceIds) {
-    const connection = gone ? null : presenceOf(connectionId, data, workspaceId);
-    if (connection) io.to(workspaceRoom(workspaceId)).emit('presence:changed', { workspaceId, connection });
-    else io.to(workspaceRoom(workspaceId)).emit('presence:left', { workspaceId, connectionId });
-  }
-}
-
 /** The visible part of a presence, to skip broadcasts that would change nothing on screen. */
 function visibleKey(data: SocketData): string {
   const p = data.presence;
@@ -60,6 +51,8 @@ export class PresenceService {
   /** 10 updates per second per connection; more are refused (clients send every few seconds). */
   private readonly limiter = new RateLimiterMemory({ points: 10, duration: 1 });
   private readonly titles = new Map<string, { workspaceId: string; title: string; at: number }>();
+  /** What each connection last told each of its workspaces (to skip repeats). */
+  private readonly lastSent = new Map<string, Map<string, string>>();
 
   constructor(
     private readonly io: RealtimeIO,
@@ -67,6 +60,30 @@ export class PresenceService {
     private readonly meetings: MeetingService,
     private readonly logger: Logger,
   ) {}
+
+  /**
+   * Tells every workspace of the connection about its presence as seen from there (or
+   * that it is gone), skipping workspaces for which nothing visible changed — a move
+   * between sections is news to its own workspace, not to the others ("elsewhere").
+   */
+  publish(connectionId: string, data: SocketData, options: { gone?: boolean; resend?: string } = {}): void {
+    let sent = this.lastSent.get(connectionId);
+    if (!sent) this.lastSent.set(connectionId, (sent = new Map()));
+    for (const workspaceId of data.workspaceIds) {
+      const connection = options.gone ? null : presenceOf(connectionId, data, workspaceId);
+      const key = connection ? JSON.stringify([connection.location, connection.activity]) : 'gone';
+      if (sent.get(workspaceId) === key && options.resend !== workspaceId) continue;
+      sent.set(workspaceId, key);
+      if (connection) this.io.to(workspaceRoom(workspaceId)).emit('presence:changed', { workspaceId, connection });
+      else this.io.to(workspaceRoom(workspaceId)).emit('presence:left', { workspaceId, connectionId });
+    }
+    if (options.gone) this.lastSent.delete(connectionId);
+  }
+
+  /** The connection left a workspace (membership removed): forget what it sent there. */
+  forget(connectionId: string, workspaceId: string): void {
+    this.lastSent.get(connectionId)?.delete(workspaceId);
+  }
 
   register(socket: RealtimeSocket): void {
     socket.on('presence:update', (update, ack) =>
@@ -118,7 +135,7 @@ export class PresenceService {
       hidden: update.hidden,
       activeAt: update.activity === 'active' ? new Date().toISOString() : data.presence.activeAt,
     };
-    if (visibleKey(data) !== before) broadcastPresence(this.io, socket.id, data);
+    if (visibleKey(data) !== before) this.publish(socket.id, data);
   }
 
   /** Everyone online in each of the user's workspaces, across all server instances, and running meetings. */

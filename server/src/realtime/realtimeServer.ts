@@ -17,7 +17,7 @@ import type { MeetingService } from '../meetings/service.js';
 import type { UserRecord } from '../storage/port.js';
 import { registerDocumentThreads, relayCommentEvents } from './documentThreads.js';
 import { MeetingAttendance } from './meetingAttendance.js';
-import { broadcastPresence, PresenceService } from './presence.js';
+import { PresenceService } from './presence.js';
 import { documentRoom, userRoom, workspaceRoom, type RealtimeIO, type RealtimeSocket } from './types.js';
 
 const KNOWN_EVENTS = new Set([
@@ -122,8 +122,8 @@ export async function attachRealtime(
       const ack = args.at(-1);
       if (typeof ack === 'function') ack({ ok: false, error: { code: 'unknown_event', message: `Unknown event "${event}".` } });
     });
-    socket.on('disconnect', () => broadcastPresence(io, socket.id, socket.data, true));
-    broadcastPresence(io, socket.id, socket.data);
+    socket.on('disconnect', () => presence.publish(socket.id, socket.data, { gone: true }));
+    presence.publish(socket.id, socket.data);
   });
 
   relayCommentEvents(io, comments);
@@ -141,9 +141,10 @@ export async function attachRealtime(
       if (isMember && !has) {
         socket.data.workspaceIds.push(workspaceId);
         socket.join(workspaceRoom(workspaceId));
-        broadcastPresence(io, socket.id, { ...socket.data, workspaceIds: [workspaceId] });
+        presence.publish(socket.id, socket.data, { resend: workspaceId });
       } else if (!isMember && has) {
         io.to(workspaceRoom(workspaceId)).emit('presence:left', { workspaceId, connectionId: socket.id });
+        presence.forget(socket.id, workspaceId);
         socket.leave(workspaceRoom(workspaceId));
         socket.data.workspaceIds = socket.data.workspaceIds.filter((id) => id !== workspaceId);
         for (const [documentId, documentWorkspace] of Object.entries(socket.data.watched)) {

@@ -1,7 +1,7 @@
 import type Database from 'better-sqlite3';
 import type { Role } from '@jane/shared';
 import { DuplicateKeyError, type AttendeeRecord, type IntervalRecord, type MeetingRecord, type MeetingRepository } from '../port.js';
-import { isUniqueViolation, setClause, type Row } from './util.js';
+import { isUniqueViolation, setClause, statementCache, type Row } from './util.js';
 
 function toMeeting(row: Row): MeetingRecord {
   return {
@@ -17,34 +17,35 @@ function toMeeting(row: Row): MeetingRecord {
 }
 
 export function sqliteMeetings(db: Database.Database): MeetingRepository {
+  const statement = statementCache(db);
   const findById = (id: string) => {
-    const row = db.prepare('SELECT * FROM meetings WHERE id = ?').get(id) as Row | undefined;
+    const row = statement('SELECT * FROM meetings WHERE id = ?').get(id) as Row | undefined;
     return row ? toMeeting(row) : null;
   };
 
   const join = db.transaction((attendee: AttendeeRecord, at: string): boolean => {
-    db.prepare(
+    statement(
       `INSERT INTO meeting_attendees (meeting_id, user_id, name, email, country, organisation, role, first_joined_at)
        VALUES (@meetingId, @userId, @name, @email, @country, @organisation, @role, @firstJoinedAt)
        ON CONFLICT (meeting_id, user_id) DO NOTHING`,
     ).run(attendee);
-    const open = db.prepare('SELECT 1 FROM meeting_intervals WHERE meeting_id = ? AND user_id = ? AND left_at IS NULL').get(attendee.meetingId, attendee.userId);
+    const open = statement('SELECT 1 FROM meeting_intervals WHERE meeting_id = ? AND user_id = ? AND left_at IS NULL').get(attendee.meetingId, attendee.userId);
     if (open) return false;
-    db.prepare('INSERT INTO meeting_intervals (meeting_id, user_id, joined_at) VALUES (?, ?, ?)').run(attendee.meetingId, attendee.userId, at);
+    statement('INSERT INTO meeting_intervals (meeting_id, user_id, joined_at) VALUES (?, ?, ?)').run(attendee.meetingId, attendee.userId, at);
     return true;
   });
 
   const end = db.transaction((id: string, at: string): boolean => {
-    const changed = db.prepare('UPDATE meetings SET ended_at = ? WHERE id = ? AND ended_at IS NULL').run(at, id).changes;
+    const changed = statement('UPDATE meetings SET ended_at = ? WHERE id = ? AND ended_at IS NULL').run(at, id).changes;
     if (changed === 0) return false;
-    db.prepare('UPDATE meeting_intervals SET left_at = ? WHERE meeting_id = ? AND left_at IS NULL').run(at, id);
+    statement('UPDATE meeting_intervals SET left_at = ? WHERE meeting_id = ? AND left_at IS NULL').run(at, id);
     return true;
   });
 
   return {
     async start(meeting) {
       try {
-        db.prepare(
+        statement(
           `INSERT INTO meetings (id, workspace_id, title, agenda, quorum_countries, started_at, started_by, ended_at)
            VALUES (@id, @workspaceId, @title, @agenda, @quorumCountries, @startedAt, @startedBy, @endedAt)`,
         ).run({ ...meeting, agenda: JSON.stringify(meeting.agenda) });
@@ -57,20 +58,20 @@ export function sqliteMeetings(db: Database.Database): MeetingRepository {
       return findById(id);
     },
     async findRunning(workspaceId) {
-      const row = db.prepare('SELECT * FROM meetings WHERE workspace_id = ? AND ended_at IS NULL').get(workspaceId) as Row | undefined;
+      const row = statement('SELECT * FROM meetings WHERE workspace_id = ? AND ended_at IS NULL').get(workspaceId) as Row | undefined;
       return row ? toMeeting(row) : null;
     },
     async listRunning() {
-      return (db.prepare('SELECT * FROM meetings WHERE ended_at IS NULL').all() as Row[]).map(toMeeting);
+      return (statement('SELECT * FROM meetings WHERE ended_at IS NULL').all() as Row[]).map(toMeeting);
     },
     async listForWorkspace(workspaceId) {
-      return (db.prepare('SELECT * FROM meetings WHERE workspace_id = ? ORDER BY started_at DESC').all(workspaceId) as Row[]).map(toMeeting);
+      return (statement('SELECT * FROM meetings WHERE workspace_id = ? ORDER BY started_at DESC').all(workspaceId) as Row[]).map(toMeeting);
     },
     async update(id, patch) {
       const values: Record<string, unknown> = { ...patch };
       if (patch.agenda) values.agenda = JSON.stringify(patch.agenda);
       const { sql, values: bound } = setClause(values, { title: 'title', agenda: 'agenda', quorumCountries: 'quorum_countries' });
-      if (sql) db.prepare(`UPDATE meetings SET ${sql} WHERE id = @id`).run({ ...bound, id });
+      if (sql) statement(`UPDATE meetings SET ${sql} WHERE id = @id`).run({ ...bound, id });
       return findById(id);
     },
     async end(id, at) {
@@ -80,10 +81,10 @@ export function sqliteMeetings(db: Database.Database): MeetingRepository {
       return join(attendee, at);
     },
     async recordLeave(meetingId, userId, at) {
-      return db.prepare('UPDATE meeting_intervals SET left_at = ? WHERE meeting_id = ? AND user_id = ? AND left_at IS NULL').run(at, meetingId, userId).changes > 0;
+      return statement('UPDATE meeting_intervals SET left_at = ? WHERE meeting_id = ? AND user_id = ? AND left_at IS NULL').run(at, meetingId, userId).changes > 0;
     },
     async attendance(meetingId) {
-      const attendees = (db.prepare('SELECT * FROM meeting_attendees WHERE meeting_id = ? ORDER BY first_joined_at').all(meetingId) as Row[]).map(
+      const attendees = (statement('SELECT * FROM meeting_attendees WHERE meeting_id = ? ORDER BY first_joined_at').all(meetingId) as Row[]).map(
         (row): AttendeeRecord => ({
           meetingId,
           userId: String(row.user_id),
@@ -95,7 +96,7 @@ export function sqliteMeetings(db: Database.Database): MeetingRepository {
           firstJoinedAt: String(row.first_joined_at),
         }),
       );
-      const intervals = (db.prepare('SELECT * FROM meeting_intervals WHERE meeting_id = ? ORDER BY joined_at, id').all(meetingId) as Row[]).map(
+      const intervals = (statement('SELECT * FROM meeting_intervals WHERE meeting_id = ? ORDER BY joined_at, id').all(meetingId) as Row[]).map(
         (row): IntervalRecord => ({
           meetingId,
           userId: String(row.user_id),

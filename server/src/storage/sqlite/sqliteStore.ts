@@ -29,7 +29,7 @@ import { contentSql } from './contentSql.js';
 import { openMigratedDatabase } from './database.js';
 import { sqliteMeetings } from './meetings.js';
 import { sqliteNotifications, sqliteThreads } from './threads.js';
-import { isUniqueViolation, setClause, type Row } from './util.js';
+import { isUniqueViolation, setClause, statementCache, type Row } from './util.js';
 
 function toUser(row: Row): UserRecord {
   return {
@@ -98,14 +98,15 @@ export interface SqliteStoreOptions {
 
 export function openSqliteStore(options: SqliteStoreOptions): Store {
   const { db, file } = openMigratedDatabase(options.dataDir);
+  const statement = statementCache(db);
 
   const users: UserRepository = {
     async count() {
-      return Number((db.prepare('SELECT COUNT(*) AS n FROM users').get() as Row).n);
+      return Number((statement('SELECT COUNT(*) AS n FROM users').get() as Row).n);
     },
     async create(user) {
       try {
-        db.prepare(
+        statement(
           `INSERT INTO users (id, email, name, country, organisation, password_hash, is_admin, active, created_at)
            VALUES (@id, @email, @name, @country, @organisation, @passwordHash, @isAdmin, @active, @createdAt)`,
         ).run({ ...user, isAdmin: user.isAdmin ? 1 : 0, active: user.active ? 1 : 0 });
@@ -115,11 +116,11 @@ export function openSqliteStore(options: SqliteStoreOptions): Store {
       }
     },
     async findById(id) {
-      const row = db.prepare('SELECT * FROM users WHERE id = ?').get(id) as Row | undefined;
+      const row = statement('SELECT * FROM users WHERE id = ?').get(id) as Row | undefined;
       return row ? toUser(row) : null;
     },
     async findByEmail(email) {
-      const row = db.prepare('SELECT * FROM users WHERE email = ?').get(email) as Row | undefined;
+      const row = statement('SELECT * FROM users WHERE email = ?').get(email) as Row | undefined;
       return row ? toUser(row) : null;
     },
     async findManyByIds(ids) {
@@ -130,7 +131,7 @@ export function openSqliteStore(options: SqliteStoreOptions): Store {
       return rows.map(toUser);
     },
     async list() {
-      return (db.prepare('SELECT * FROM users ORDER BY name COLLATE NOCASE').all() as Row[]).map(toUser);
+      return (statement('SELECT * FROM users ORDER BY name COLLATE NOCASE').all() as Row[]).map(toUser);
     },
     async update(id, patch: UserPatch) {
       const { sql, values } = setClause(patch, {
@@ -141,19 +142,19 @@ export function openSqliteStore(options: SqliteStoreOptions): Store {
         isAdmin: 'is_admin',
         active: 'active',
       });
-      if (sql) db.prepare(`UPDATE users SET ${sql} WHERE id = @id`).run({ ...values, id });
+      if (sql) statement(`UPDATE users SET ${sql} WHERE id = @id`).run({ ...values, id });
       return users.findById(id);
     },
   };
 
   const sessions: SessionRepository = {
     async create(session: SessionRecord) {
-      db.prepare(
+      statement(
         'INSERT INTO sessions (token_hash, user_id, created_at, expires_at) VALUES (@tokenHash, @userId, @createdAt, @expiresAt)',
       ).run(session);
     },
     async find(tokenHash) {
-      const row = db.prepare('SELECT * FROM sessions WHERE token_hash = ?').get(tokenHash) as Row | undefined;
+      const row = statement('SELECT * FROM sessions WHERE token_hash = ?').get(tokenHash) as Row | undefined;
       if (!row) return null;
       return {
         tokenHash: String(row.token_hash),
@@ -163,68 +164,68 @@ export function openSqliteStore(options: SqliteStoreOptions): Store {
       };
     },
     async delete(tokenHash) {
-      db.prepare('DELETE FROM sessions WHERE token_hash = ?').run(tokenHash);
+      statement('DELETE FROM sessions WHERE token_hash = ?').run(tokenHash);
     },
     async deleteForUser(userId) {
-      db.prepare('DELETE FROM sessions WHERE user_id = ?').run(userId);
+      statement('DELETE FROM sessions WHERE user_id = ?').run(userId);
     },
     async deleteExpired(now) {
-      return db.prepare('DELETE FROM sessions WHERE expires_at <= ?').run(now).changes;
+      return statement('DELETE FROM sessions WHERE expires_at <= ?').run(now).changes;
     },
   };
 
   const invitations: InvitationRepository = {
     async create(invitation) {
-      db.prepare(
+      statement(
         `INSERT INTO invitations (id, token_hash, email, name, memberships, created_by, created_at, expires_at, accepted_at)
          VALUES (@id, @tokenHash, @email, @name, @memberships, @createdBy, @createdAt, @expiresAt, @acceptedAt)`,
       ).run({ ...invitation, memberships: JSON.stringify(invitation.memberships) });
     },
     async findByTokenHash(tokenHash) {
-      const row = db.prepare('SELECT * FROM invitations WHERE token_hash = ?').get(tokenHash) as Row | undefined;
+      const row = statement('SELECT * FROM invitations WHERE token_hash = ?').get(tokenHash) as Row | undefined;
       return row ? toInvitation(row) : null;
     },
     async list() {
-      return (db.prepare('SELECT * FROM invitations ORDER BY created_at DESC').all() as Row[]).map(toInvitation);
+      return (statement('SELECT * FROM invitations ORDER BY created_at DESC').all() as Row[]).map(toInvitation);
     },
     async markAccepted(id, at) {
-      return db.prepare('UPDATE invitations SET accepted_at = ? WHERE id = ? AND accepted_at IS NULL').run(at, id).changes === 1;
+      return statement('UPDATE invitations SET accepted_at = ? WHERE id = ? AND accepted_at IS NULL').run(at, id).changes === 1;
     },
     async delete(id) {
-      return db.prepare('DELETE FROM invitations WHERE id = ?').run(id).changes === 1;
+      return statement('DELETE FROM invitations WHERE id = ?').run(id).changes === 1;
     },
   };
 
   const workspaces: WorkspaceRepository = {
     async count() {
-      return Number((db.prepare('SELECT COUNT(*) AS n FROM workspaces').get() as Row).n);
+      return Number((statement('SELECT COUNT(*) AS n FROM workspaces').get() as Row).n);
     },
     async create(workspace) {
-      db.prepare('INSERT INTO workspaces (id, kind, title, created_at) VALUES (@id, @kind, @title, @createdAt)').run(workspace);
+      statement('INSERT INTO workspaces (id, kind, title, created_at) VALUES (@id, @kind, @title, @createdAt)').run(workspace);
     },
     async findById(id) {
-      const row = db.prepare('SELECT * FROM workspaces WHERE id = ?').get(id) as Row | undefined;
+      const row = statement('SELECT * FROM workspaces WHERE id = ?').get(id) as Row | undefined;
       return row ? toWorkspace(row) : null;
     },
     async list() {
-      return (db.prepare('SELECT * FROM workspaces ORDER BY created_at, rowid').all() as Row[]).map(toWorkspace);
+      return (statement('SELECT * FROM workspaces ORDER BY created_at, rowid').all() as Row[]).map(toWorkspace);
     },
     async update(id, patch) {
       const { sql, values } = setClause(patch, { kind: 'kind', title: 'title' });
-      if (sql) db.prepare(`UPDATE workspaces SET ${sql} WHERE id = @id`).run({ ...values, id });
+      if (sql) statement(`UPDATE workspaces SET ${sql} WHERE id = @id`).run({ ...values, id });
       return workspaces.findById(id);
     },
   };
 
   const memberships: MembershipRepository = {
     async upsert(membership) {
-      db.prepare(
+      statement(
         `INSERT INTO memberships (workspace_id, user_id, role, created_at) VALUES (@workspaceId, @userId, @role, @createdAt)
          ON CONFLICT (workspace_id, user_id) DO UPDATE SET role = excluded.role`,
       ).run(membership);
     },
     async remove(workspaceId, userId) {
-      return db.prepare('DELETE FROM memberships WHERE workspace_id = ? AND user_id = ?').run(workspaceId, userId).changes === 1;
+      return statement('DELETE FROM memberships WHERE workspace_id = ? AND user_id = ?').run(workspaceId, userId).changes === 1;
     },
     async find(workspaceId, userId) {
       const row = db
@@ -233,31 +234,31 @@ export function openSqliteStore(options: SqliteStoreOptions): Store {
       return row ? toMembership(row) : null;
     },
     async listForWorkspace(workspaceId) {
-      return (db.prepare('SELECT * FROM memberships WHERE workspace_id = ?').all(workspaceId) as Row[]).map(toMembership);
+      return (statement('SELECT * FROM memberships WHERE workspace_id = ?').all(workspaceId) as Row[]).map(toMembership);
     },
     async listForUser(userId) {
-      return (db.prepare('SELECT * FROM memberships WHERE user_id = ?').all(userId) as Row[]).map(toMembership);
+      return (statement('SELECT * FROM memberships WHERE user_id = ?').all(userId) as Row[]).map(toMembership);
     },
     async countByWorkspace() {
-      const rows = db.prepare('SELECT workspace_id, COUNT(*) AS n FROM memberships GROUP BY workspace_id').all() as Row[];
+      const rows = statement('SELECT workspace_id, COUNT(*) AS n FROM memberships GROUP BY workspace_id').all() as Row[];
       return new Map(rows.map((row) => [String(row.workspace_id), Number(row.n)]));
     },
   };
 
   const documents: DocumentRepository = {
     async create(document) {
-      db.prepare(
+      statement(
         `INSERT INTO documents (id, workspace_id, title, template, archived, created_at, created_by, updated_at, updated_by)
          VALUES (@id, @workspaceId, @title, @template, @archived, @createdAt, @createdBy, @updatedAt, @updatedBy)`,
       ).run({ ...document, archived: document.archived ? 1 : 0 });
     },
     async findById(id) {
-      const row = db.prepare('SELECT * FROM documents WHERE id = ?').get(id) as Row | undefined;
+      const row = statement('SELECT * FROM documents WHERE id = ?').get(id) as Row | undefined;
       return row ? toDocument(row) : null;
     },
     async listForWorkspace(workspaceId) {
       return (
-        db.prepare('SELECT * FROM documents WHERE workspace_id = ? ORDER BY updated_at DESC').all(workspaceId) as Row[]
+        statement('SELECT * FROM documents WHERE workspace_id = ? ORDER BY updated_at DESC').all(workspaceId) as Row[]
       ).map(toDocument);
     },
     async countByWorkspace() {
@@ -268,7 +269,7 @@ export function openSqliteStore(options: SqliteStoreOptions): Store {
     },
     async update(id, patch: DocumentPatch) {
       const { sql, values } = setClause(patch, { title: 'title', archived: 'archived' });
-      if (sql) db.prepare(`UPDATE documents SET ${sql} WHERE id = @id`).run({ ...values, id });
+      if (sql) statement(`UPDATE documents SET ${sql} WHERE id = @id`).run({ ...values, id });
       return documents.findById(id);
     },
   };
@@ -300,7 +301,7 @@ export function openSqliteStore(options: SqliteStoreOptions): Store {
     threads: sqliteThreads(db),
     notifications: sqliteNotifications(db),
     async ping() {
-      db.prepare('SELECT 1').get();
+      statement('SELECT 1').get();
     },
     async close() {
       await writer.close();

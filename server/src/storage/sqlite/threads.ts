@@ -1,7 +1,7 @@
 import type Database from 'better-sqlite3';
 import type { NotificationKind } from '@jane/shared';
 import type { CommentRecord, NotificationRecord, NotificationRepository, ThreadRecord, ThreadRepository } from '../port.js';
-import { setClause, type Row } from './util.js';
+import { setClause, statementCache, type Row } from './util.js';
 
 function toThread(row: Row): ThreadRecord {
   return {
@@ -47,22 +47,23 @@ function toNotification(row: Row): NotificationRecord {
 }
 
 export function sqliteThreads(db: Database.Database): ThreadRepository {
-  const insertComment = db.prepare(
+  const statement = statementCache(db);
+  const insertComment = statement(
     `INSERT INTO comments (id, thread_id, author_id, body, mentions, created_at, edited_at, deleted_at)
      VALUES (@id, @threadId, @authorId, @body, @mentions, @createdAt, @editedAt, @deletedAt)`,
   );
-  const touch = db.prepare('UPDATE threads SET last_activity_at = ? WHERE id = ?');
+  const touch = statement('UPDATE threads SET last_activity_at = ? WHERE id = ?');
   const findThread = (id: string) => {
-    const row = db.prepare('SELECT * FROM threads WHERE id = ?').get(id) as Row | undefined;
+    const row = statement('SELECT * FROM threads WHERE id = ?').get(id) as Row | undefined;
     return row ? toThread(row) : null;
   };
   const findComment = (id: string) => {
-    const row = db.prepare('SELECT * FROM comments WHERE id = ?').get(id) as Row | undefined;
+    const row = statement('SELECT * FROM comments WHERE id = ?').get(id) as Row | undefined;
     return row ? toComment(row) : null;
   };
 
   const create = db.transaction((thread: ThreadRecord, first: CommentRecord) => {
-    db.prepare(
+    statement(
       `INSERT INTO threads (id, workspace_id, document_id, anchor, section_title, created_by, created_at, resolved_at, resolved_by, last_activity_at)
        VALUES (@id, @workspaceId, @documentId, @anchor, @sectionTitle, @createdBy, @createdAt, @resolvedAt, @resolvedBy, @lastActivityAt)`,
     ).run({ ...thread, anchor: JSON.stringify(thread.anchor) });
@@ -81,14 +82,14 @@ export function sqliteThreads(db: Database.Database): ThreadRepository {
       return findThread(id);
     },
     async listForDocument(documentId) {
-      return (db.prepare('SELECT * FROM threads WHERE document_id = ? ORDER BY created_at').all(documentId) as Row[]).map(toThread);
+      return (statement('SELECT * FROM threads WHERE document_id = ? ORDER BY created_at').all(documentId) as Row[]).map(toThread);
     },
     async listForWorkspace(workspaceId, resolved) {
       const filter = resolved === undefined ? '' : resolved ? 'AND resolved_at IS NOT NULL' : 'AND resolved_at IS NULL';
-      return (db.prepare(`SELECT * FROM threads WHERE workspace_id = ? ${filter} ORDER BY created_at`).all(workspaceId) as Row[]).map(toThread);
+      return (statement(`SELECT * FROM threads WHERE workspace_id = ? ${filter} ORDER BY created_at`).all(workspaceId) as Row[]).map(toThread);
     },
     async setResolved(id, resolvedAt, resolvedBy) {
-      db.prepare('UPDATE threads SET resolved_at = ?, resolved_by = ?, last_activity_at = ? WHERE id = ?').run(
+      statement('UPDATE threads SET resolved_at = ?, resolved_by = ?, last_activity_at = ? WHERE id = ?').run(
         resolvedAt,
         resolvedBy,
         resolvedAt ?? new Date().toISOString(),
@@ -97,7 +98,7 @@ export function sqliteThreads(db: Database.Database): ThreadRepository {
       return findThread(id);
     },
     async delete(id) {
-      db.prepare('DELETE FROM threads WHERE id = ?').run(id);
+      statement('DELETE FROM threads WHERE id = ?').run(id);
     },
     async addComment(comment) {
       addComment(comment);
@@ -109,7 +110,7 @@ export function sqliteThreads(db: Database.Database): ThreadRepository {
       const values: Record<string, unknown> = { ...patch };
       if (patch.mentions) values.mentions = JSON.stringify(patch.mentions);
       const { sql, values: bound } = setClause(values, { body: 'body', mentions: 'mentions', editedAt: 'edited_at', deletedAt: 'deleted_at' });
-      if (sql) db.prepare(`UPDATE comments SET ${sql} WHERE id = @id`).run({ ...bound, id });
+      if (sql) statement(`UPDATE comments SET ${sql} WHERE id = @id`).run({ ...bound, id });
       return findComment(id);
     },
     async listComments(threadIds) {
@@ -124,7 +125,8 @@ export function sqliteThreads(db: Database.Database): ThreadRepository {
 }
 
 export function sqliteNotifications(db: Database.Database): NotificationRepository {
-  const insert = db.prepare(
+  const statement = statementCache(db);
+  const insert = statement(
     `INSERT INTO notifications (id, user_id, kind, workspace_id, document_id, thread_id, comment_id, actor_id, created_at, read_at)
      VALUES (@id, @userId, @kind, @workspaceId, @documentId, @threadId, @commentId, @actorId, @createdAt, @readAt)`,
   );
@@ -136,15 +138,15 @@ export function sqliteNotifications(db: Database.Database): NotificationReposito
       createMany(records);
     },
     async listForUser(userId, limit) {
-      return (db.prepare('SELECT * FROM notifications WHERE user_id = ? ORDER BY created_at DESC, rowid DESC LIMIT ?').all(userId, limit) as Row[]).map(
+      return (statement('SELECT * FROM notifications WHERE user_id = ? ORDER BY created_at DESC, rowid DESC LIMIT ?').all(userId, limit) as Row[]).map(
         toNotification,
       );
     },
     async countUnread(userId) {
-      return Number((db.prepare('SELECT COUNT(*) AS n FROM notifications WHERE user_id = ? AND read_at IS NULL').get(userId) as Row).n);
+      return Number((statement('SELECT COUNT(*) AS n FROM notifications WHERE user_id = ? AND read_at IS NULL').get(userId) as Row).n);
     },
     async markRead(userId, ids, at) {
-      if (ids === null) return db.prepare('UPDATE notifications SET read_at = ? WHERE user_id = ? AND read_at IS NULL').run(at, userId).changes;
+      if (ids === null) return statement('UPDATE notifications SET read_at = ? WHERE user_id = ? AND read_at IS NULL').run(at, userId).changes;
       return db
         .prepare('UPDATE notifications SET read_at = ? WHERE user_id = ? AND read_at IS NULL AND id IN (SELECT value FROM json_each(?))')
         .run(at, userId, JSON.stringify(ids)).changes;

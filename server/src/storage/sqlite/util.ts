@@ -1,3 +1,5 @@
+import type Database from 'better-sqlite3';
+
 export type Row = Record<string, unknown>;
 
 export function isUniqueViolation(error: unknown): boolean {
@@ -17,3 +19,16 @@ export function setClause(patch: Record<string, unknown>, columns: Record<string
   return { sql: parts.join(', '), values };
 }
 
+
+/**
+ * Prepares each distinct SQL text once per connection (preparing costs more than running
+ * a small query); the cache stays small because our SQL texts are a fixed set.
+ */
+export function statementCache(db: Database.Database): (sql: string) => Database.Statement {
+  const cache = new Map<string, Database.Statement>();
+  return (sql) => {
+    let statement = cache.get(sql);
+    if (!statement) cache.set(sql, (statement = db.prepare(sql)));
+    return statement;
+  };
+}

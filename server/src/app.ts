@@ -8,6 +8,7 @@ import path from 'node:path';
 import type { AddressInfo } from 'node:net';
 import express, { type ErrorRequestHandler, type NextFunction, type Request, type Response } from 'express';
 import helmet from 'helmet';
+import { RateLimiterMemory, RateLimiterRes } from 'rate-limiter-flexible';
 import { pino, type Logger } from 'pino';
 import type { ApiErrorBody } from '@jane/shared';
 import type { Config } from './config.js';
@@ -116,6 +117,19 @@ function buildApp(ctx: AppContext, meetings: MeetingService, comments: CommentSe
   api.use((req, _res, next) => {
     if (req.method !== 'GET' && req.method !== 'HEAD' && !isOriginAllowed(req, config)) {
       throw new ForbiddenError('Requests from this origin are not allowed.');
+    }
+    next();
+  });
+  // A signed-in person may change things at a human pace (and a script a bit faster),
+  // not flood threads and notifications: 300 changes a minute, then 429 for a minute.
+  const writeLimiter = new RateLimiterMemory({ points: 300, duration: 60, blockDuration: 60 });
+  api.use(async (req, _res, next) => {
+    if (req.method === 'GET' || req.method === 'HEAD' || !req.user) return next();
+    try {
+      await writeLimiter.consume(req.user.id);
+    } catch (rejection) {
+      const seconds = rejection instanceof RateLimiterRes ? Math.ceil(rejection.msBeforeNext / 1000) : 60;
+      throw new TooManyRequestsError(`Too many changes in a short time. Wait ${seconds} seconds and try again.`, seconds);
     }
     next();
   });

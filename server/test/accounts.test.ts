@@ -187,6 +187,19 @@ describe('administration', () => {
     expect((await new ApiClient(server.url).get('/api/admin/users')).status).toBe(401);
   });
 
+  it('slows down a flood of changes from one account with 429, leaving others unaffected', async () => {
+    const flooder = await createPerson(server, { roles: { [workspaceId]: 'contributor' } });
+    const results = await Promise.all(
+      Array.from({ length: 320 }, (_, i) => flooder.api.post(`/api/workspaces/${workspaceId}/documents`, { title: `Spam ${i}` })),
+    );
+    const refused = results.filter((r) => r.status === 429);
+    expect(refused.length).toBeGreaterThanOrEqual(20);
+    expect(refused[0]!.body.error.message).toMatch(/Too many changes/);
+    expect(Number(refused[0]!.headers.get('retry-after'))).toBeGreaterThan(0);
+    expect((await flooder.api.get('/api/workspaces')).status).toBe(200);
+    expect((await adminApi.post('/api/admin/invitations', { email: 'calm@example.eu' })).status).toBe(201);
+  });
+
   it('refuses state-changing calls from a foreign origin even with a valid cookie', async () => {
     const forged = new ApiClient(server.url, 'https://evil.example');
     forged.cookie = adminApi.cookie;

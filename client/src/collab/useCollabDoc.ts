@@ -11,7 +11,7 @@
  * - A counting WebSocket plus the server's MESSAGE_SAVED frames drive an honest
  *   save status (see saveStatus.ts).
  */
-import { computed, markRaw, onUnmounted, ref, type Ref } from 'vue';
+import { computed, markRaw, onUnmounted, ref, watchEffect, type Ref } from 'vue';
 import * as Y from 'yjs';
 import * as decoding from 'lib0/decoding';
 import * as awarenessProtocol from 'y-protocols/awareness';
@@ -20,6 +20,7 @@ import { IndexeddbPersistence } from 'y-indexeddb';
 import { CloseCode, COLLAB_ACK_PARAM, MESSAGE_AWARENESS, MESSAGE_SAVED } from '@jane/shared/core';
 import { api, ApiError, type DocumentResponse } from '../api';
 import { countingWebSocketClass } from './countingWebSocket';
+import { localCopyDatabase, recordLocalCopy } from './localCopies';
 import { identityOf, peopleFromStates, type CollabIdentity, type PresentPerson } from './identity';
 import { computeSaveStatus, type SaveStatus } from './saveStatus';
 
@@ -101,7 +102,7 @@ export function useCollabDoc(options: CollabDocOptions): CollabDoc {
   let destroyed = false;
 
   const doc = markRaw(new Y.Doc());
-  const persistence = markRaw(new IndexeddbPersistence(`jane-doc-${documentId}`, doc));
+  const persistence = markRaw(new IndexeddbPersistence(localCopyDatabase(documentId), doc));
   persistence.whenSynced.then(() => {
     if (!destroyed) loadedLocally.value = true;
   });
@@ -264,8 +265,17 @@ export function useCollabDoc(options: CollabDocOptions): CollabDoc {
     }),
   );
 
+  // Which copies on this device hold unsaved changes (kept at sign-out; see localCopies.ts).
+  // A copy counts as holding them until the server has confirmed everything once: after
+  // a reload while offline the counters start from zero although changes are waiting.
+  const stopRecording = watchEffect(() => {
+    if (status.value === 'saved' || status.value === 'read-only') recordLocalCopy(documentId, self.id, false);
+    else recordLocalCopy(documentId, self.id, true);
+  });
+
   onUnmounted(() => {
     destroyed = true;
+    stopRecording();
     window.removeEventListener('online', onOnline);
     window.removeEventListener('offline', onOffline);
     provider.awareness.off('change', refreshPeople);

@@ -4,6 +4,7 @@ import { computed, ref } from 'vue';
 import type { LoginRequest, User } from '@jane/shared/core';
 import { api, ApiError } from '../api';
 import { closeRealtime } from '../realtime/socket';
+import { clearLocalCopies } from '../collab/localCopies';
 
 export const useSessionStore = defineStore('session', () => {
   const user = ref<User | null>(null);
@@ -49,6 +50,8 @@ export const useSessionStore = defineStore('session', () => {
   async function login(credentials: LoginRequest): Promise<User> {
     const response = await api.login(credentials);
     user.value = response.user;
+    // Someone else used this browser before: their saved copies go.
+    void clearLocalCopies(response.user.id);
     return response.user;
   }
 
@@ -65,6 +68,7 @@ export const useSessionStore = defineStore('session', () => {
     } finally {
       user.value = null;
       closeRealtime();
+      await clearLocalCopies();
     }
   }
 

@@ -47,11 +47,6 @@ export function recordLocalCopy(documentId: string, userId: string, pending: boo
   writeRegistry(registry);
 }
 
-/** Documents on this device with changes not yet saved on the server. */
-export function pendingLocalCopies(): number {
-  return Object.values(readRegistry()).filter((copy) => copy.pending).length;
-}
-
 function deleteDatabase(name: string): Promise<void> {
   return new Promise((resolve) => {
     const request = indexedDB.deleteDatabase(name);

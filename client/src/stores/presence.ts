@@ -8,6 +8,7 @@ import { defineStore } from 'pinia';
 import { computed, ref } from 'vue';
 import { aggregatePresence, type Ack, type Activity, type ConnectionPresence, type PersonPresence, type PresenceSnapshot, type PresenceUpdate } from '@jane/shared/core';
 import { presenceHiddenPreference, realtimeConnected, realtimeSocket, setPresenceHiddenPreference } from '../realtime/socket';
+import { useSessionStore } from './session';
 
 /** Where this tab is, as it tells the server (titles are added by the server). */
 export interface OwnLocation {
@@ -40,6 +41,12 @@ export const usePresenceStore = defineStore('presence', () => {
 
   function people(workspaceId: string): PersonPresence[] {
     return peopleByWorkspace.value[workspaceId] ?? [];
+  }
+
+  /** Everyone online in the workspace except the person signed in here. */
+  function others(workspaceId: string): PersonPresence[] {
+    const me = useSessionStore().user?.id;
+    return people(workspaceId).filter((p) => p.userId !== me);
   }
 
   function person(workspaceId: string, userId: string): PersonPresence | null {
@@ -147,6 +154,7 @@ export const usePresenceStore = defineStore('presence', () => {
     loaded,
     peopleByWorkspace,
     people,
+    others,
     person,
     setLocation,
     setSection,

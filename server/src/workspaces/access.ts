@@ -6,16 +6,6 @@ import type { Role } from '@jane/shared';
 import { ForbiddenError, NotFoundError } from '../errors.js';
 import type { Store, UserRecord, WorkspaceRecord } from '../storage/port.js';
 
-/**
- * The user's effective role: their membership, or `chair` for an administrator who is
- * not a member (admins manage every workspace). `null`: no access.
- */
-export async function workspaceRole(store: Store, user: UserRecord, workspaceId: string): Promise<Role | null> {
-  const membership = await store.memberships.find(workspaceId, user.id);
-  if (membership) return membership.role;
-  return user.isAdmin ? 'chair' : null;
-}
-
 export interface WorkspaceAccess {
   workspace: WorkspaceRecord;
   role: Role;
@@ -34,6 +24,7 @@ export async function requireWorkspaceAccess(
   const workspace = await store.workspaces.findById(workspaceId);
   if (!workspace) throw new NotFoundError('This workspace does not exist.');
   const membership = await store.memberships.find(workspaceId, user.id);
+  // Administrators manage every workspace: as chair where they are not a member.
   const role = membership?.role ?? (user.isAdmin ? 'chair' : null);
   if (!role) throw new ForbiddenError('You are not a member of this workspace. Ask its chair to add you.');
   if (!allowed(role)) throw new ForbiddenError(refusal);

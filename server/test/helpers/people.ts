@@ -46,8 +46,3 @@ export async function createPerson(
   if (login.status !== 200) throw new Error(`login failed for ${email}: ${login.status} ${JSON.stringify(login.body)}`);
   return { id, email, name, country, api };
 }
-
-/** The first two seeded workspaces. */
-export async function seededWorkspaces(server: JaneServer): Promise<{ id: string; title: string }[]> {
-  return server.store.workspaces.list();
-}

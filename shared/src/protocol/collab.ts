@@ -65,8 +65,3 @@ export const CloseCode = {
   MessageTooLarge: 1009,
 } as const;
 export type CloseCode = (typeof CloseCode)[keyof typeof CloseCode];
-
-/** Whether a close code means the client should not reconnect (same rule as y-websocket 3). */
-export function isTerminalCloseCode(code: number): boolean {
-  return code >= 4400 && code < 4500;
-}

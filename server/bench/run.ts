@@ -6,7 +6,8 @@
  * Environment:
  *   BENCH_QUICK=1              ~2 minute smoke run (smaller sizes, shorter steps)
  *   BENCH_SERVERS=jane,ywss,ywss-leveldb,hocuspocus   servers to run (default: all)
- *   BENCH_WORKLOADS=a,b,c,d,p  workloads to run (default: all; p = presence fan-out, ours only)
+ *   BENCH_WORKLOADS=a,b,c,d,p,x  workloads to run (default: all; p = presence fan-out, x = two instances
+ *                              on MongoDB + Redis: same- and cross-instance edit latency; both ours only)
  *   BENCH_RATES=100,200,...    update rates for the (b) sweep (total updates/s)
  *   BENCH_STEP_SECONDS=5       measured seconds per (b) step (plus 1 s ramp)
  *   BENCH_HISTORY=100000       updates in the (c) history
@@ -23,12 +24,15 @@ import { summarizeCpuProfiles } from './lib/profile.js';
 import { renderReport, type BenchResults, type ServerResults } from './lib/report.js';
 import { ALL_SERVERS, makeRunDir, SERVER_SPECS, ServerHandle, type ServerId } from './lib/servers.js';
 import { runColdOpen } from './workloads/coldOpen.js';
+import { runCrossInstance } from './workloads/crossInstance.js';
+import { startTestMongo } from '../test/helpers/mongo.js';
+import { requireRedis } from '../test/helpers/redis.js';
 import { runLatency } from './workloads/latency.js';
 import { runMemory } from './workloads/memory.js';
 import { runPresence } from './workloads/presence.js';
 import { runThroughput } from './workloads/throughput.js';
 
-type Workload = 'a' | 'b' | 'c' | 'd' | 'p';
+type Workload = 'a' | 'b' | 'c' | 'd' | 'p' | 'x';
 
 const benchDir = path.dirname(fileURLToPath(import.meta.url));
 const quick = process.env.BENCH_QUICK === '1';
@@ -51,7 +55,7 @@ function intFromEnv(name: string, fallback: number): number {
 }
 
 const servers = listFromEnv<ServerId>('BENCH_SERVERS', ALL_SERVERS);
-const workloads = listFromEnv<Workload>('BENCH_WORKLOADS', ['a', 'b', 'c', 'd', 'p']);
+const workloads = listFromEnv<Workload>('BENCH_WORKLOADS', ['a', 'b', 'c', 'd', 'p', 'x']);
 const settings = {
   quick,
   latency: { warmup: quick ? 100 : 200, edits: quick ? 500 : 2_000 },
@@ -87,6 +91,32 @@ async function withServer<T>(handle: ServerHandle, start: Parameters<ServerHandl
     return await run();
   } finally {
     await handle.stop();
+  }
+}
+
+/** (x): two instances of ours on one MongoDB (jongodb unless BENCH_MONGODB_URI) and one Redis. */
+async function runScaleOut(runDir: string): Promise<NonNullable<ServerResults['crossInstance']>> {
+  const redisUrl = await requireRedis();
+  const external = process.env.BENCH_MONGODB_URI;
+  const mongo = external ? { uri: external, stop: async () => {} } : await startTestMongo();
+  const env = {
+    BENCH_MONGODB_URI: mongo.uri,
+    BENCH_REDIS_URL: redisUrl,
+    BENCH_REDIS_PREFIX: `jane-bench-${process.pid}-${Date.now()}`,
+    BENCH_IDENTITY_FILE: path.join(runDir, 'scale-out-identity.json'),
+  };
+  const first = new ServerHandle(SERVER_SPECS.jane, runDir);
+  const second = new ServerHandle(SERVER_SPECS.jane, runDir);
+  try {
+    await first.start({ env });
+    await second.start({ env });
+    return await runCrossInstance(first, second, { ...settings.latency, store: external ? 'MongoDB (BENCH_MONGODB_URI)' : 'jongodb (MongoDB wire protocol)' });
+  } finally {
+    await first.stop();
+    await second.stop();
+    await first.dispose();
+    await second.dispose();
+    await mongo.stop();
   }
 }
 
@@ -150,6 +180,18 @@ async function main(): Promise<void> {
     }
     await record('coldOpen', 'c', (h) => runColdOpen(h, settings.coldOpen), { docUnloadDelayMs: 200 });
     if (id === 'jane') await record('presence', 'p', (h) => runPresence(h, settings.presence));
+    if (id === 'jane' && workloads.includes('x')) {
+      log('  (x) scale-out edit latency …');
+      const t0 = performance.now();
+      try {
+        entry.crossInstance = await runScaleOut(runDir);
+        log(`  (x) done in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
+      } catch (error) {
+        failed = true;
+        entry.errors.x = error instanceof Error ? error.message : String(error);
+        log(`  (x) FAILED: ${entry.errors.x}`);
+      }
+    }
   }
   results.durationSeconds = Math.round((Date.now() - started) / 1000);
 

@@ -2,9 +2,11 @@
 import type { ProfileSummary } from './profile.js';
 import type { ServerId, ServerSpec } from './servers.js';
 import type { ColdOpenResult } from '../workloads/coldOpen.js';
+import type { CrossInstanceResult } from '../workloads/crossInstance.js';
 import type { LatencyResult } from '../workloads/latency.js';
 import type { MemoryResult } from '../workloads/memory.js';
 import type { PresenceResult } from '../workloads/presence.js';
+import type { Summary } from './stats.js';
 import { DISTURBANCE_CORE, type ThroughputResult } from '../workloads/throughput.js';
 
 export interface ServerResults {
@@ -14,8 +16,9 @@ export interface ServerResults {
   coldOpen?: ColdOpenResult;
   memory?: MemoryResult;
   presence?: PresenceResult;
+  crossInstance?: CrossInstanceResult;
   profile?: Partial<Record<'a' | 'b', ProfileSummary>>;
-  errors: Partial<Record<'a' | 'b' | 'c' | 'd' | 'p', string>>;
+  errors: Partial<Record<'a' | 'b' | 'c' | 'd' | 'p' | 'x', string>>;
 }
 
 export interface BenchResults {
@@ -88,6 +91,7 @@ export function renderReport(results: BenchResults): string {
   }
   out.push('');
   out.push(...renderPresence(results));
+  out.push(...renderCrossInstance(results));
   out.push(...renderGoals(results));
   out.push('');
   out.push('### How each number is measured');
@@ -127,6 +131,25 @@ function renderPresence(results: BenchResults): string[] {
     '| clients | workspaces | location updates/s | deliveries/s | delivered | p50 / p99 / max | server CPU | µs per update | generator CPU |',
     '|---|---|---|---|---|---|---|---|---|',
     `| ${p.clients} | ${p.workspaces} | ${p.updatesPerSecond} | ${p.deliveriesPerSecond} | ${(p.deliveredFraction * 100).toFixed(1)}% | ${ms(p.latencyMs.p50)} / ${ms(p.latencyMs.p99)} / ${ms(p.latencyMs.max)} ms | ${(p.serverCore * 100).toFixed(0)}% of a core | ${p.serverCpuUsPerUpdate.toFixed(0)} | ${(p.generatorCore * 100).toFixed(0)}% |`,
+    '',
+  ];
+}
+
+function renderCrossInstance(results: BenchResults): string[] {
+  const ours = results.servers.jane;
+  if (ours?.errors.x) return [`Scale-out edit latency (x): error: ${ours.errors.x.split('\n')[0]}`, ''];
+  const x = ours?.crossInstance;
+  if (!x) return [];
+  const cell = (s: Summary) => `${ms(s.p50)} / ${ms(s.p99)} / ${ms(s.max)} ms`;
+  return [
+    '### Scale-out edit latency (ours, two instances)',
+    '',
+    `Two instances on one store (${x.store}) and one Redis; ${x.edits} sequential one-character edits by a stock client on instance 1.`,
+    '',
+    '| observer | p50 / p99 / max | server CPU per edit (both instances) |',
+    '|---|---|---|',
+    `| same instance (relay) | ${cell(x.sameInstanceMs)} | — |`,
+    `| other instance (through Redis) | ${cell(x.crossInstanceMs)} | ${x.serverCpuUsPerEdit} µs |`,
     '',
   ];
 }

@@ -107,6 +107,8 @@ export interface StartOptions {
   docUnloadDelayMs?: number;
   /** Extra node flags for the child (e.g. --cpu-prof). */
   nodeFlags?: string[];
+  /** Extra environment for the child (JANE: MONGODB_URI, REDIS_URL for the scale-out workload). */
+  env?: Record<string, string>;
 }
 
 /** One server under test; `start`/`restart` keep the same data directory. */
@@ -145,7 +147,7 @@ export class ServerHandle {
     if (this.child) throw new Error(`${this.spec.id} already running`);
     this.options = options;
     this.logStream = fs.createWriteStream(this.logFile, { flags: 'a' });
-    const env: NodeJS.ProcessEnv = { ...process.env, BENCH_DATA_DIR: this.dataDir, NODE_ENV: 'production' };
+    const env: NodeJS.ProcessEnv = { ...process.env, BENCH_DATA_DIR: this.dataDir, NODE_ENV: 'production', ...options.env };
     const nodeFlags = ['--expose-gc', ...(options.nodeFlags ?? [])];
     let child: ChildProcess;
     let readyPort: Promise<ReadyMessage>;

@@ -34,6 +34,9 @@ const config = loadConfig({
   CLIENT_DIST: '',
   SCRYPT_COST: '10',
   DOC_UNLOAD_DELAY_MS: process.env.BENCH_DOC_UNLOAD_DELAY_MS ?? '30000',
+  // Scale-out workload (x): instances share a MongoDB and a Redis.
+  ...(process.env.BENCH_MONGODB_URI ? { MONGODB_URI: process.env.BENCH_MONGODB_URI } : {}),
+  ...(process.env.BENCH_REDIS_URL ? { REDIS_URL: process.env.BENCH_REDIS_URL, REDIS_PREFIX: process.env.BENCH_REDIS_PREFIX ?? 'jane-bench' } : {}),
   ...extraEnv,
 });
 const server = await startServer({ ...config, clientDist: null });
@@ -47,7 +50,8 @@ interface Identity {
 
 /** The bench member: created once, then read back on restarts. */
 async function identity(): Promise<Identity> {
-  const file = path.join(dataDir!, 'bench-identity.json');
+  // Instances sharing one store (scale-out workload) share one identity file.
+  const file = process.env.BENCH_IDENTITY_FILE ?? path.join(dataDir!, 'bench-identity.json');
   if (fs.existsSync(file)) return JSON.parse(fs.readFileSync(file, 'utf8')) as Identity;
   const [workspace] = await store.workspaces.list();
   if (!workspace) throw new Error('no seeded workspace');

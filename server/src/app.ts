@@ -39,13 +39,27 @@ export interface JaneServer {
   readonly meetings: MeetingService;
   readonly comments: CommentService;
   readonly context: AppContext;
-  close(): Promise<void>;
+  /**
+   * Drains and stops: readiness off, every connection told to reconnect elsewhere,
+   * everything received flushed to the store (waiting at most `timeoutMs` for it).
+   */
+  close(timeoutMs?: number): Promise<void>;
 }
 
 export interface ServerOptions {
   /** Use this store instead of opening one from the configuration (it is closed with the server). */
   store?: Store;
   logger?: Logger;
+}
+
+function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  return Promise.race([
+    promise,
+    new Promise<never>((_resolve, reject) => {
+      timer = setTimeout(() => reject(new Error('timed out')), ms);
+    }),
+  ]).finally(() => clearTimeout(timer));
 }
 
 function errorBody(code: string, message: string, details?: unknown): ApiErrorBody {
@@ -137,6 +151,23 @@ function buildApp(ctx: AppContext, meetings: MeetingService, comments: CommentSe
     await ctx.store.ping();
     res.json({ status: 'ok', store: ctx.store.kind });
   });
+  // Readiness for a load balancer: off as soon as shutdown begins (before connections are
+  // closed), and while the store does not answer. Redis is reported but does not decide:
+  // every instance keeps serving its own clients through a Redis outage.
+  api.get('/ready', async (_req, res) => {
+    const redis = ctx.health.redis();
+    if (ctx.health.draining) {
+      res.status(503).json({ status: 'draining', store: ctx.store.kind, redis });
+      return;
+    }
+    try {
+      await withTimeout(ctx.store.ping(), 2_000);
+    } catch {
+      res.status(503).json({ status: 'store-unavailable', store: ctx.store.kind, redis });
+      return;
+    }
+    res.json({ status: 'ready', store: ctx.store.kind, redis });
+  });
   api.use(authRoutes(ctx));
   api.use(workspaceRoutes(ctx));
   api.use(documentRoutes(ctx));
@@ -178,12 +209,15 @@ export async function startServer(config: Config, options: ServerOptions = {}): 
     logger,
     sessions: new SessionService(store, config),
     accessEvents: new AccessEvents(),
+    health: { draining: false, redis: () => 'not-configured' },
   };
   const meetings = new MeetingService(store);
   const comments = new CommentService(store);
   const app = buildApp(ctx, meetings, comments);
   const httpServer = http.createServer(app);
   const collab = await attachCollabServer(ctx, httpServer);
+  const bus = collab.bus;
+  if (bus) ctx.health.redis = () => (bus.ready ? 'connected' : 'disconnected');
   const realtime = await attachRealtime(ctx, httpServer, { meetings, comments }, { meetingGraceMs: config.meetingGraceMs });
   await new Promise<void>((resolve, reject) => {
     httpServer.once('error', reject);
@@ -208,10 +242,12 @@ export async function startServer(config: Config, options: ServerOptions = {}): 
     meetings,
     comments,
     context: ctx,
-    close() {
+    close(timeoutMs = 8_000) {
       closing ??= (async () => {
+        // Readiness goes off first, so that a load balancer stops sending new clients.
+        ctx.health.draining = true;
         clearInterval(sessionSweep);
-        await collab.close();
+        await collab.close(timeoutMs);
         await realtime.close();
         await new Promise<void>((resolve) => {
           httpServer.close(() => resolve());

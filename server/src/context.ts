@@ -16,6 +16,13 @@ export interface AccessEventMap {
 
 export class AccessEvents extends EventEmitter<AccessEventMap> {}
 
+/** What readiness reports: set by the boot code and the transports. */
+export interface HealthState {
+  /** Shutdown has begun: no new clients. */
+  draining: boolean;
+  redis: () => 'not-configured' | 'connected' | 'disconnected';
+}
+
 /** What every feature module gets: configuration, the store and shared services. */
 export interface AppContext {
   config: Config;
@@ -23,4 +30,5 @@ export interface AppContext {
   logger: Logger;
   sessions: SessionService;
   accessEvents: AccessEvents;
+  health: HealthState;
 }

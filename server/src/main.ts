@@ -9,13 +9,26 @@ server.context.logger.info(
 );
 if (process.stdout.isTTY || process.env.CI) console.log(`\n  JANE Workspace: ${server.url}\n`);
 
+/** Shutdown never takes longer than this, whatever hangs (a stalled store, a dead Redis). */
+const SHUTDOWN_DEADLINE_MS = 10_000;
+
+// A stray rejection in a dependency (e.g. a Redis client during an outage) must not take
+// down a process that is serving people; it is logged loudly instead.
+process.on('unhandledRejection', (reason) => {
+  server.context.logger.error({ err: reason }, 'unhandled promise rejection');
+});
+
 let stopping = false;
 for (const signal of ['SIGINT', 'SIGTERM'] as const) {
   process.on(signal, () => {
     if (stopping) process.exit(1);
     stopping = true;
-    server.context.logger.info({ signal }, 'shutting down: flushing documents');
-    server.close().then(
+    server.context.logger.info({ signal }, 'shutting down: readiness off, flushing documents');
+    setTimeout(() => {
+      server.context.logger.error('shutdown deadline reached; exiting with changes possibly not flushed');
+      process.exit(1);
+    }, SHUTDOWN_DEADLINE_MS).unref();
+    server.close(SHUTDOWN_DEADLINE_MS - 2_000).then(
       () => process.exit(0),
       (error) => {
         server.context.logger.error({ err: error }, 'shutdown failed');

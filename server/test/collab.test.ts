@@ -5,10 +5,11 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
 import * as encoding from 'lib0/encoding';
-import { CloseCode, DOCUMENT_FIELD, MESSAGE_AWARENESS, SYNC_STEP_2 } from '@jane/shared';
+import { CloseCode, DOCUMENT_FIELD, MESSAGE_AWARENESS, MESSAGE_SYNC, SYNC_STEP_1, SYNC_STEP_2 } from '@jane/shared';
+import * as decoding from 'lib0/decoding';
 import { addParagraph, connectClient, nextClose, textOf, trackSaved, typeInto, waitFor, waitForSync, type TestClient } from './helpers/collab.js';
 import { createPerson, type TestPerson } from './helpers/people.js';
-import { closeCodeOf, openOrThrow, openRawSocket, recordFrames, step1Frame, syncFrame, updateFrame } from './helpers/rawSocket.js';
+import { closeCodeOf, openOrThrow, openRawSocket, recordFrames, step1Frame, step2Frame, syncFrame, updateFrame } from './helpers/rawSocket.js';
 import { startTestServer, type TestServer } from './helpers/server.js';
 
 let server: TestServer;
@@ -23,6 +24,12 @@ function client(person: TestPerson | null, documentId: string, options: Paramete
   const created = connectClient(server.url, documentId, person?.api.cookie ?? null, options);
   clients.push(created);
   return created;
+}
+
+/** The sync message type of a server frame, or -1 for other messages. */
+function syncTypeOf(frame: Uint8Array): number {
+  const decoder = decoding.createDecoder(frame);
+  return decoding.readVarUint(decoder) === MESSAGE_SYNC ? decoding.readVarUint(decoder) : -1;
 }
 
 async function newDocument(title = 'Network plan'): Promise<string> {
@@ -216,25 +223,49 @@ describe('bad input', () => {
     expect(health.status).toBe(200);
   });
 
-  it('refuses an update that depends on changes the server never saw, instead of keeping it pending', async () => {
+  it('treats an update that builds on changes the server never saw as a sync gap: nothing pending or shared, the client is asked for what is missing, and its answer is taken', async () => {
     const documentId = await newDocument();
     const good = client(chair, documentId);
     await waitForSync(good);
-    // Build two consecutive updates and send only the second: its dependency is missing.
+    // Two consecutive updates; the server first gets only the second: its dependency is missing.
     const local = new Y.Doc();
     Y.applyUpdate(local, Y.encodeStateAsUpdate(good.doc));
+    const serverState = Y.encodeStateVector(good.doc);
     const updates: Uint8Array[] = [];
     local.on('update', (u: Uint8Array) => updates.push(u));
     addParagraph(local, 'first');
     typeInto(local, 2, 5, ' second');
-    const attacker = await openOrThrow(server.url, documentId, { cookie: contributor.api.cookie! });
-    const closed = closeCodeOf(attacker);
-    attacker.send(updateFrame(updates[updates.length - 1]!));
-    expect(await closed).toBe(CloseCode.MalformedMessage);
+    const peer = await openOrThrow(server.url, documentId, { cookie: contributor.api.cookie! });
+    const { frames } = recordFrames(peer);
+    const stepOnes = () => frames.filter((frame) => syncTypeOf(frame) === SYNC_STEP_1).length;
+    // (The server's opening step 1 may have arrived before we listened; it is outstanding either way.)
+    peer.send(updateFrame(updates[updates.length - 1]!));
+    // Barrier: the server answers our own step 1 only after it handled the frame before it.
+    peer.send(step1Frame(local));
+    await waitFor(() => frames.some((frame) => syncTypeOf(frame) === SYNC_STEP_2), 5000, 'the answer to our step 1');
     const live = server.collab.registry.get(documentId)!.doc;
     expect(live.store.pendingStructs).toBeNull();
     expect(textOf(live)).toBe('Network plan\n');
     expect(good.text()).toBe('Network plan\n');
+    expect(peer.readyState).toBe(peer.OPEN);
+
+    // The client's answer to the opening step 1 carries everything, the dropped update included.
+    peer.send(step2Frame(Y.encodeStateAsUpdate(local, serverState)));
+    await waitFor(() => good.text() === 'Network plan\n\nfirst second', 5000, 'the filled gap reaches the others');
+    await waitFor(async () => (await storedText(documentId)) === 'Network plan\n\nfirst second', 5000, 'stored');
+
+    // A later gap with no answer outstanding: the server asks again.
+    const asked = stepOnes();
+    typeInto(local, 2, 12, '!?');
+    peer.send(updateFrame(updates[updates.length - 1]!));
+    await waitFor(() => stepOnes() === asked + 1, 5000, 'a new sync step 1');
+    // An answer that still builds on what nobody has is malformed: 4400, nothing kept.
+    const closed = closeCodeOf(peer);
+    peer.send(step2Frame(updates[updates.length - 1]!));
+    expect(await closed).toBe(CloseCode.MalformedMessage);
+    expect(live.store.pendingStructs).toBeNull();
+    expect(textOf(live)).toBe('Network plan\n\nfirst second');
+    expect(good.provider.wsconnected).toBe(true);
   });
 
   it('refuses text frames and unknown message types with 4400', async () => {

@@ -42,8 +42,11 @@ function refuseUpgrade(socket: Duplex, status: number, message: string): void {
 export interface CollabServer {
   readonly registry: DocumentRegistry;
   readonly writer: GroupCommitWriter;
+  /** The Redis fan-out, when configured. */
+  readonly bus: RedisDocumentBus | null;
   connectionCount(): number;
-  close(): Promise<void>;
+  /** Closes every connection and flushes; gives up waiting for the store after `timeoutMs`. */
+  close(timeoutMs?: number): Promise<void>;
 }
 
 export async function attachCollabServer(ctx: AppContext, httpServer: HttpServer): Promise<CollabServer> {
@@ -53,7 +56,8 @@ export async function attachCollabServer(ctx: AppContext, httpServer: HttpServer
   let bus: RedisDocumentBus | null = null;
   if (config.redisUrl) {
     bus = new RedisDocumentBus(config.redisUrl, config.redisPrefix, log);
-    await bus.connect();
+    // In the background: an unreachable Redis never stops the server from starting.
+    bus.connect();
   }
   const registry = new DocumentRegistry(
     store,
@@ -140,6 +144,7 @@ export async function attachCollabServer(ctx: AppContext, httpServer: HttpServer
       pendingUpgrades--;
     }
     if (socket.destroyed) return;
+    if (closing) return refuseUpgrade(socket, 503, 'Server is restarting');
     wss.handleUpgrade(req, socket, head, (ws) => onConnection(ws, authorised.info));
   }
 
@@ -202,13 +207,17 @@ export async function attachCollabServer(ctx: AppContext, httpServer: HttpServer
   return {
     registry,
     writer,
+    bus,
     connectionCount: () => connections.size,
-    async close() {
+    async close(timeoutMs?: number) {
       closing = true;
       clearInterval(ping);
       httpServer.off('upgrade', onUpgrade);
-      await registry.close();
-      for (const connection of connections) connection.ws.terminate();
+      // Tells every client to reconnect (4503: elsewhere, or here after a restart), then
+      // waits until what they sent is durable.
+      await registry.close(timeoutMs);
+      // Sockets still in the close handshake would keep the HTTP server from closing.
+      for (const ws of wss.clients) ws.terminate();
       writer.stop();
       wss.close();
       await bus?.close();

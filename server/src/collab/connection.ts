@@ -20,12 +20,17 @@ import {
 } from '@jane/shared';
 import type { AwarenessIdentity } from './awarenessGuard.js';
 import type { DocumentPeer, LiveDocument } from './liveDocument.js';
-import { encodeAwarenessMessage, encodeSavedMessage, encodeSyncStep2 } from './messages.js';
+import { encodeAwarenessMessage, encodeSavedMessage, encodeSyncStep1, encodeSyncStep2 } from './messages.js';
 
 /** Frames a connection may send while its document is still loading. */
 const MAX_FRAMES_WHILE_LOADING = 256;
 /** A client that does not read what we send is cut off past this many buffered bytes. */
 const MAX_BUFFERED_BYTES = 64 * 1024 * 1024;
+/**
+ * Sync gaps a connection may make us fill per minute. An honest client makes one or two
+ * per reconnection; a client that keeps sending updates nobody can integrate is broken.
+ */
+const MAX_RESYNCS_PER_MINUTE = 20;
 
 export interface ConnectionInfo {
   documentId: string;
@@ -48,6 +53,19 @@ export class CollabConnection implements DocumentPeer {
   /** Change frames (sync step 2 / update) received so far. */
   private changeFrames = 0;
   private lastAcknowledged = 0;
+  /**
+   * Sync step 1 frames we sent that the client has not answered yet (its step 2 holds
+   * everything it has beyond our state at that moment, including any update it sent
+   * before the answer).
+   */
+  private awaitingAnswers = 0;
+  /**
+   * Acknowledgements held back while a dropped update (a sync gap) is not yet durable:
+   * frames from `from` on are acknowledged only once frame `until` (the answer that
+   * carries the dropped content) is durable.
+   */
+  private ackHold: { from: number; until: number | null } | null = null;
+  private resyncTimes: number[] = [];
   private doc: LiveDocument | null = null;
   private waiting: Uint8Array[] | null = [];
   private closed = false;
@@ -83,6 +101,8 @@ export class CollabConnection implements DocumentPeer {
   attach(doc: LiveDocument): void {
     if (this.closed) return;
     this.doc = doc;
+    // The document sent this client its sync step 1 when it added us as a peer.
+    this.awaitingAnswers = 1;
     const waiting = this.waiting ?? [];
     this.waiting = null;
     for (const frame of waiting) {
@@ -107,7 +127,12 @@ export class CollabConnection implements DocumentPeer {
     this.handleClose();
   }
 
-  acknowledgeDurable(count: number): void {
+  acknowledgeDurable(durable: number): void {
+    let count = durable;
+    if (this.ackHold) {
+      if (this.ackHold.until !== null && count >= this.ackHold.until) this.ackHold = null;
+      else count = Math.min(count, this.ackHold.from - 1);
+    }
     if (!this.info.wantsAcks || count <= this.lastAcknowledged) return;
     this.lastAcknowledged = count;
     this.send(encodeSavedMessage(count));
@@ -175,18 +200,53 @@ export class CollabConnection implements DocumentPeer {
     }
     const update = decoding.readVarUint8Array(decoder);
     const count = ++this.changeFrames;
+    const isAnswer = syncType === SYNC_STEP_2 && this.awaitingAnswers > 0;
+    if (isAnswer) this.awaitingAnswers--;
     if (!this.info.canEdit) {
       // Read-only: dropped here, whatever a modified client sends. Never acknowledged.
       if (update.byteLength > 2) this.logger.info({ docId: doc.id, userId: this.userId }, 'dropped update from read-only connection');
       return;
     }
     const result = doc.applyPeerUpdate(this, update, count);
+    if (result === 'gap') {
+      this.fillSyncGap(doc, count, isAnswer);
+      return;
+    }
+    if (isAnswer && this.ackHold && this.ackHold.until === null) this.ackHold.until = count;
     if (result === 'rejected') {
       this.close(CloseCode.MalformedMessage, 'malformed update');
     } else if (result === 'document-reloaded') {
       this.close(CloseCode.MalformedMessage, 'malformed update');
       this.hooks.onDocumentBroken(doc);
     }
+  }
+
+  /**
+   * The client sent an update that builds on changes we do not have (it typed before its
+   * reconnection finished syncing, or holds text from an instance that died before
+   * storing it). Not a protocol violation: we ask for everything it has beyond our state
+   * (sync step 1), and its answer brings the dropped update along with what it needs.
+   * Only an answer that still cannot be integrated, or endless gaps, close the connection.
+   */
+  private fillSyncGap(doc: LiveDocument, frame: number, isAnswer: boolean): void {
+    if (isAnswer) {
+      this.logger.warn({ docId: doc.id, userId: this.userId }, 'sync answer depends on changes nobody has');
+      this.close(CloseCode.MalformedMessage, 'update depends on unknown changes');
+      return;
+    }
+    if (this.ackHold) this.ackHold.until = null;
+    else this.ackHold = { from: frame, until: null };
+    if (this.awaitingAnswers > 0) return; // the answer on its way covers this update
+    const now = Date.now();
+    this.resyncTimes = this.resyncTimes.filter((at) => now - at < 60_000);
+    if (this.resyncTimes.length >= MAX_RESYNCS_PER_MINUTE) {
+      this.logger.warn({ docId: doc.id, userId: this.userId }, 'too many sync gaps');
+      this.close(CloseCode.MalformedMessage, 'too many updates with unknown dependencies');
+      return;
+    }
+    this.resyncTimes.push(now);
+    this.awaitingAnswers++;
+    this.send(encodeSyncStep1(doc.doc));
   }
 
   private handleClose(): void {

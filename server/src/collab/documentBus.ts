@@ -1,18 +1,43 @@
 /**
- * Fan-out of document updates and awareness between server instances over Redis
- * pub/sub (one channel per document), so that people connected to different instances
- * edit the same live document. The instance that accepted an update stores it; the
- * others only apply it and pass it on to their own connections.
+ * Fan-out of document changes between server instances over Redis pub/sub (one channel
+ * per document), so that people connected to different instances edit the same live
+ * document.
+ *
+ * Redis is an accelerator, never a single point of failure:
+ * - only changes that are already durable in the shared store are published (the
+ *   instance that accepted an update stores it first), so whatever another instance
+ *   receives and builds on survives the death of the sender;
+ * - the bus never blocks or stops the process: it connects in the background, retries
+ *   for ever, publishes fail fast while Redis is away (the store still has everything),
+ *   and subscriptions are renewed whenever the connection comes back;
+ * - what was missed while Redis was away is repaired by anti-entropy: every instance
+ *   announces the state vectors of its loaded documents (at reconnect and periodically),
+ *   and an instance that sees another one ahead of it catches up from the store.
  */
 import { randomBytes } from 'node:crypto';
 import { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 
-export type BusMessageKind = 'update' | 'awareness';
+/** `update`: a durable Yjs update; `awareness`: an awareness update; `state`: a state vector (anti-entropy). */
+export type BusMessageKind = 'update' | 'awareness' | 'state';
 export type BusHandler = (kind: BusMessageKind, payload: Uint8Array) => void;
 
-const KIND_CODES: Record<BusMessageKind, number> = { update: 1, awareness: 2 };
+const KIND_CODES: Record<BusMessageKind, number> = { update: 1, awareness: 2, state: 3 };
+const KINDS_BY_CODE = new Map<number, BusMessageKind>(Object.entries(KIND_CODES).map(([kind, code]) => [code, kind as BusMessageKind]));
 const INSTANCE_ID_BYTES = 16;
+/** How long a subscription may take before loading goes ahead without it (catch-up covers the gap). */
+const SUBSCRIBE_TIMEOUT_MS = 2_000;
+/** Reconnect delays grow to this cap: Redis coming back is noticed within about a second. */
+const MAX_RECONNECT_DELAY_MS = 1_000;
+/** At most one warning per this interval while Redis is away (a long outage must not flood the log). */
+const WARN_INTERVAL_MS = 10_000;
+
+export interface DocumentBusStats {
+  published: number;
+  publishFailures: number;
+  received: number;
+  reconnects: number;
+}
 
 export class RedisDocumentBus {
   private readonly publisher: Redis;
@@ -22,52 +47,109 @@ export class RedisDocumentBus {
   private readonly instanceId = randomBytes(INSTANCE_ID_BYTES);
   private reconnectListeners: (() => void)[] = [];
   private everReady = false;
+  private lastWarning = 0;
+  private closed = false;
+  readonly stats: DocumentBusStats = { published: 0, publishFailures: 0, received: 0, reconnects: 0 };
 
   constructor(
     url: string,
     private readonly prefix: string,
     private readonly logger: Logger,
   ) {
-    this.publisher = new Redis(url, { lazyConnect: true });
-    this.subscriber = new Redis(url, { lazyConnect: true });
+    const retryStrategy = (attempt: number) => Math.min(MAX_RECONNECT_DELAY_MS, 50 * attempt);
+    // Publishing while Redis is away fails at once instead of queueing: the store has the
+    // data, and anti-entropy delivers it when Redis is back.
+    this.publisher = new Redis(url, { lazyConnect: true, enableOfflineQueue: false, maxRetriesPerRequest: 1, retryStrategy });
+    // Subscriptions are renewed by us on every (re)connection, for every loaded document.
+    this.subscriber = new Redis(url, { lazyConnect: true, enableOfflineQueue: false, autoResubscribe: false, maxRetriesPerRequest: 1, retryStrategy });
     this.subscriber.on('messageBuffer', (channel: Buffer, message: Buffer) => this.receive(channel.toString(), message));
-    this.subscriber.on('ready', () => {
-      if (this.everReady) {
-        // Messages may have been missed while disconnected: let documents catch up.
-        for (const listener of this.reconnectListeners) listener();
-      }
-      this.everReady = true;
-    });
-    this.subscriber.on('error', (error) => this.logger.warn({ err: error }, 'redis subscriber error'));
-    this.publisher.on('error', (error) => this.logger.warn({ err: error }, 'redis publisher error'));
+    this.subscriber.on('ready', () => void this.onSubscriberReady());
+    this.subscriber.on('error', (error) => this.warn(error, 'redis subscriber error'));
+    this.publisher.on('error', (error) => this.warn(error, 'redis publisher error'));
   }
 
-  async connect(): Promise<void> {
-    await Promise.all([this.publisher.connect(), this.subscriber.connect()]);
+  /** Starts connecting in the background; never rejects (Redis may come later). */
+  connect(): void {
+    for (const client of [this.publisher, this.subscriber]) {
+      // A failed first attempt is retried by ioredis' retry strategy.
+      client.connect().catch((error: unknown) => this.warn(error, 'redis not reachable yet; retrying'));
+    }
+  }
+
+  /** Both connections are up: publishes reach the other instances. */
+  get ready(): boolean {
+    return this.publisher.status === 'ready' && this.subscriber.status === 'ready';
   }
 
   private channel(docId: string): string {
     return `${this.prefix}:doc:${docId}`;
   }
 
-  /** Resolves once Redis confirmed the subscription: from then on nothing is missed. */
+  /**
+   * Subscribes to a document's channel. Resolves once Redis confirmed it — from then on
+   * nothing published is missed — or at once / after a short timeout when Redis is away;
+   * the renewal on reconnection and the catch-up that follows cover that gap.
+   */
   async subscribe(docId: string, handler: BusHandler): Promise<void> {
-    this.handlers.set(this.channel(docId), handler);
-    await this.subscriber.subscribe(this.channel(docId));
+    const channel = this.channel(docId);
+    this.handlers.set(channel, handler);
+    if (this.subscriber.status !== 'ready') return;
+    let timer: NodeJS.Timeout | undefined;
+    try {
+      await Promise.race([
+        this.subscriber.subscribe(channel),
+        new Promise((_resolve, reject) => {
+          timer = setTimeout(() => reject(new Error('subscribe timed out')), SUBSCRIBE_TIMEOUT_MS);
+        }),
+      ]);
+    } catch (error) {
+      this.warn(error, 'redis subscribe failed; the document catches up when Redis is back');
+    } finally {
+      clearTimeout(timer);
+    }
   }
 
   async unsubscribe(docId: string): Promise<void> {
-    this.handlers.delete(this.channel(docId));
-    await this.subscriber.unsubscribe(this.channel(docId)).catch(() => undefined);
+    const channel = this.channel(docId);
+    this.handlers.delete(channel);
+    if (this.subscriber.status !== 'ready') return;
+    await this.subscriber.unsubscribe(channel).catch(() => undefined);
   }
 
+  /** Fire and forget: a message that cannot be sent now is repaired by anti-entropy. */
   publish(docId: string, kind: BusMessageKind, payload: Uint8Array): void {
+    if (this.publisher.status !== 'ready') {
+      this.stats.publishFailures++;
+      return;
+    }
     const message = Buffer.concat([this.instanceId, Buffer.from([KIND_CODES[kind]]), payload]);
-    this.publisher.publish(this.channel(docId), message).catch((error: unknown) => this.logger.warn({ err: error, docId }, 'redis publish failed'));
+    this.stats.published++;
+    this.publisher.publish(this.channel(docId), message).catch((error: unknown) => {
+      this.stats.publishFailures++;
+      this.warn(error, 'redis publish failed');
+    });
   }
 
+  /** Called after every reconnection (not the first connection): documents must catch up. */
   onReconnect(listener: () => void): void {
     this.reconnectListeners.push(listener);
+  }
+
+  private async onSubscriberReady(): Promise<void> {
+    const channels = [...this.handlers.keys()];
+    if (channels.length > 0) {
+      await this.subscriber.subscribe(...channels).catch((error: unknown) => this.warn(error, 'redis re-subscribe failed'));
+    }
+    if (this.everReady) {
+      this.stats.reconnects++;
+      this.logger.info({ documents: channels.length }, 'redis is back; documents catch up');
+    }
+    // Every (re)connection, the first one included: a document loaded while Redis was
+    // unreachable at start has never been subscribed before this moment.
+    if (this.everReady || channels.length > 0) {
+      for (const listener of this.reconnectListeners) listener();
+    }
+    this.everReady = true;
   }
 
   private receive(channel: string, message: Buffer): void {
@@ -75,9 +157,9 @@ export class RedisDocumentBus {
     if (message.subarray(0, INSTANCE_ID_BYTES).equals(this.instanceId)) return;
     const handler = this.handlers.get(channel);
     if (!handler) return;
-    const code = message[INSTANCE_ID_BYTES];
-    const kind: BusMessageKind | null = code === 1 ? 'update' : code === 2 ? 'awareness' : null;
+    const kind = KINDS_BY_CODE.get(message[INSTANCE_ID_BYTES]!);
     if (!kind) return;
+    this.stats.received++;
     const payload = new Uint8Array(message.buffer, message.byteOffset + INSTANCE_ID_BYTES + 1, message.length - INSTANCE_ID_BYTES - 1);
     try {
       handler(kind, payload);
@@ -86,8 +168,21 @@ export class RedisDocumentBus {
     }
   }
 
+  private warn(error: unknown, message: string): void {
+    if (this.closed) return;
+    const now = Date.now();
+    if (now - this.lastWarning < WARN_INTERVAL_MS) return;
+    this.lastWarning = now;
+    this.logger.warn({ err: error }, message);
+  }
+
   async close(): Promise<void> {
+    this.closed = true;
     this.reconnectListeners = [];
-    await Promise.allSettled([this.publisher.quit(), this.subscriber.quit()]);
+    this.handlers.clear();
+    for (const client of [this.publisher, this.subscriber]) {
+      if (client.status === 'ready') await client.quit().catch(() => client.disconnect());
+      else client.disconnect();
+    }
   }
 }

@@ -9,6 +9,11 @@
  * - a document is unloaded only after everything accepted for it is durable;
  * - a document marked broken (a corrupt update slipped into memory) is dropped and its
  *   connections are told to reconnect, which reloads it from the store.
+ *
+ * With other instances (Redis), each loaded document also takes part in anti-entropy:
+ * whenever it may have missed something — a message with a gap, a state vector showing
+ * another instance ahead, Redis coming back — it catches up from the store, which holds
+ * everything any instance has published (updates are published only once durable).
  */
 import type { Logger } from 'pino';
 import { CloseCode } from '@jane/shared';
@@ -16,13 +21,34 @@ import type { Store } from '../storage/port.js';
 import type { RedisDocumentBus } from './documentBus.js';
 import type { GroupCommitWriter } from './groupCommit.js';
 import { docFromState } from '../storage/docState.js';
-import { LiveDocument, REMOTE_ORIGIN, type DocumentPeer } from './liveDocument.js';
+import { LiveDocument, type DocumentPeer } from './liveDocument.js';
 import * as Y from 'yjs';
 import type { BusMessageKind } from './documentBus.js';
 
 export interface RegistryOptions {
   unloadDelayMs: number;
   compactAfterUpdates: number;
+  /** How often loaded documents announce their state vector to other instances (anti-entropy). */
+  antiEntropyMs?: number;
+}
+
+/** A document announces its state vector at least this often, changed or not. */
+const ANNOUNCE_UNCHANGED_EVERY_MS = 30_000;
+/** Catch-ups of one document are at least this far apart (bounds store reads under a burst of gaps). */
+const MIN_CATCH_UP_INTERVAL_MS = 200;
+/** After a failed store read, the next attempt waits this long. */
+const CATCH_UP_RETRY_MS = 2_000;
+
+interface CatchUpState {
+  running: boolean;
+  /** Asked again while running: run once more afterwards. */
+  again: boolean;
+  lastAt: number;
+}
+
+interface Announcement {
+  vector: Uint8Array;
+  at: number;
 }
 
 interface Entry {
@@ -46,6 +72,11 @@ export class DocumentRegistry {
   private readonly compactionQueue: LiveDocument[] = [];
   private compactionRunning = false;
   private closed = false;
+  private readonly catchUps = new Map<string, CatchUpState>();
+  private readonly announced = new WeakMap<LiveDocument, Announcement>();
+  private readonly antiEntropyTimer: NodeJS.Timeout | null = null;
+  /** Catch-ups from the store, for tests and metrics. */
+  readonly stats = { catchUps: 0, catchUpFailures: 0 };
 
   constructor(
     private readonly store: Store,
@@ -54,7 +85,11 @@ export class DocumentRegistry {
     private readonly options: RegistryOptions,
     private readonly bus: RedisDocumentBus | null = null,
   ) {
-    bus?.onReconnect(() => void this.catchUp());
+    if (bus) {
+      bus.onReconnect(() => this.onBusReconnected());
+      this.antiEntropyTimer = setInterval(() => this.announceStates(false), options.antiEntropyMs ?? 3_000);
+      this.antiEntropyTimer.unref();
+    }
   }
 
   /** Number of documents in memory. */
@@ -109,7 +144,7 @@ export class DocumentRegistry {
     try {
       if (this.bus) {
         await this.bus.subscribe(docId, (kind, payload) => {
-          if (live) live.applyRemote(kind, payload);
+          if (live) this.onRemote(live, kind, payload);
           else early?.push([kind, Uint8Array.from(payload)]);
         });
       }
@@ -120,7 +155,7 @@ export class DocumentRegistry {
         onLogGrew: (d) => this.maybeCompact(d),
         publish: this.bus ? (kind, payload) => this.bus!.publish(docId, kind, payload) : undefined,
       });
-      for (const [kind, payload] of early ?? []) doc.applyRemote(kind, payload);
+      for (const [kind, payload] of early ?? []) this.onRemote(doc, kind, payload);
       early = null;
       live = doc;
       entry.doc = doc;
@@ -135,21 +170,71 @@ export class DocumentRegistry {
     }
   }
 
+  private onRemote(doc: LiveDocument, kind: BusMessageKind, payload: Uint8Array): void {
+    if (doc.applyRemote(kind, payload) === 'behind') this.requestCatchUp(doc.id);
+  }
+
+  /** Redis is back (or reachable for the first time): repair what was missed, both ways. */
+  private onBusReconnected(): void {
+    for (const doc of this.loadedDocuments()) this.requestCatchUp(doc.id);
+    this.announceStates(true);
+  }
+
   /**
-   * After the connection to other instances was interrupted, merge in what they stored
-   * meanwhile (Yjs merges idempotently); our peers receive the difference.
+   * Tells the other instances how far each loaded document is, so that one that missed
+   * something notices and catches up. Only documents with nothing waiting to be stored:
+   * then everything in memory is durable, and whoever is behind finds it in the store.
    */
-  private async catchUp(): Promise<void> {
+  private announceStates(all: boolean): void {
+    if (!this.bus?.ready) return;
+    const now = Date.now();
     for (const doc of this.loadedDocuments()) {
-      try {
-        const state = await this.store.content.load(doc.id);
-        doc.doc.transact(() => {
-          if (state.snapshot) Y.applyUpdate(doc.doc, state.snapshot, REMOTE_ORIGIN);
-          for (const update of state.updates) Y.applyUpdate(doc.doc, update, REMOTE_ORIGIN);
-        }, REMOTE_ORIGIN);
-      } catch (error) {
-        this.logger.error({ err: error, docId: doc.id }, 'catching up after a Redis interruption failed');
-      }
+      if (this.writer.pendingCount(doc.id) > 0) continue;
+      const vector = Y.encodeStateVector(doc.doc);
+      const last = this.announced.get(doc);
+      if (!all && last && now - last.at < ANNOUNCE_UNCHANGED_EVERY_MS && sameBytes(last.vector, vector)) continue;
+      this.announced.set(doc, { vector, at: now });
+      this.bus.publish(doc.id, 'state', vector);
+    }
+  }
+
+  /** Merges what the store has beyond the loaded document; at most one read in flight per document. */
+  requestCatchUp(docId: string): void {
+    let state = this.catchUps.get(docId);
+    if (!state) this.catchUps.set(docId, (state = { running: false, again: false, lastAt: 0 }));
+    if (state.running) {
+      state.again = true;
+      return;
+    }
+    state.running = true;
+    void this.runCatchUp(docId, state);
+  }
+
+  private async runCatchUp(docId: string, state: CatchUpState): Promise<void> {
+    try {
+      do {
+        state.again = false;
+        const wait = state.lastAt + MIN_CATCH_UP_INTERVAL_MS - Date.now();
+        if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
+        state.lastAt = Date.now();
+        const doc = this.get(docId);
+        if (!doc || this.closed) return;
+        try {
+          const stored = docFromState(await this.store.content.load(docId));
+          const missing = Y.encodeStateAsUpdate(stored, Y.encodeStateVector(doc.doc));
+          stored.destroy();
+          if (this.get(docId) === doc) doc.applyStored(missing);
+          this.stats.catchUps++;
+        } catch (error) {
+          this.stats.catchUpFailures++;
+          this.logger.error({ err: error, docId }, 'catching up from the store failed; will retry');
+          state.again = true;
+          await new Promise((resolve) => setTimeout(resolve, CATCH_UP_RETRY_MS));
+        }
+      } while (state.again);
+    } finally {
+      state.running = false;
+      this.catchUps.delete(docId);
     }
   }
 
@@ -232,6 +317,7 @@ export class DocumentRegistry {
   /** Shutdown: closes every connection (clients reconnect elsewhere), waits for durability. */
   async close(timeoutMs = 10_000): Promise<void> {
     this.closed = true;
+    if (this.antiEntropyTimer) clearInterval(this.antiEntropyTimer);
     for (const entry of this.entries.values()) {
       if (entry.unloadTimer) clearTimeout(entry.unloadTimer);
       entry.doc?.closeAll(CloseCode.Unavailable, 'server restarting');
@@ -245,4 +331,10 @@ export class DocumentRegistry {
     for (const entry of this.entries.values()) entry.doc?.destroy();
     this.entries.clear();
   }
+}
+
+function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
+  if (a.byteLength !== b.byteLength) return false;
+  for (let i = 0; i < a.byteLength; i++) if (a[i] !== b[i]) return false;
+  return true;
 }

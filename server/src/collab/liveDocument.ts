@@ -9,7 +9,7 @@ import { sanitizeAwarenessUpdate, type AwarenessIdentity, type AwarenessVerdict 
 import type { BusMessageKind } from './documentBus.js';
 import type { GroupCommitWriter } from './groupCommit.js';
 import { encodeAwarenessMessage, encodeSyncStep1, encodeUpdateMessage } from './messages.js';
-import { checkUpdate } from './updateGuard.js';
+import { checkUpdate, isSyncGap } from './updateGuard.js';
 
 /** What a document needs from a connection. */
 export interface DocumentPeer {
@@ -23,7 +23,14 @@ export interface DocumentPeer {
   acknowledgeDurable(count: number): void;
 }
 
-export type ApplyResult = 'applied' | 'rejected' | 'document-reloaded';
+/**
+ * `gap`: the update builds on changes this document does not have (yet): not applied,
+ * nothing stored or relayed; the connection asks its client for what is missing.
+ */
+export type ApplyResult = 'applied' | 'rejected' | 'gap' | 'document-reloaded';
+
+/** What a message from another instance meant for this document. */
+export type RemoteResult = 'applied' | 'behind';
 
 /** Transaction origin of changes that another server instance accepted (and stores). */
 export const REMOTE_ORIGIN = Symbol('remote instance');
@@ -33,8 +40,19 @@ export interface LiveDocumentDeps {
   logger: Logger;
   /** Called as stored log entries accumulate (compaction). */
   onLogGrew: (doc: LiveDocument) => void;
-  /** Sends accepted changes to the other server instances (scale-out); absent with one instance. */
+  /**
+   * Sends changes to the other server instances (scale-out); absent with one instance.
+   * Updates are handed over only once they are durable in the shared store.
+   */
   publish?: (kind: BusMessageKind, payload: Uint8Array) => void;
+}
+
+/** Whether `remote` (a state vector) has changes `doc` lacks. */
+function isBehind(doc: Y.Doc, remote: Map<number, number>): boolean {
+  for (const [client, clock] of remote) {
+    if (clock > Y.getState(doc.store, client)) return true;
+  }
+  return false;
 }
 
 function hasPendingState(doc: Y.Doc): boolean {
@@ -99,6 +117,7 @@ export class LiveDocument {
   applyPeerUpdate(peer: DocumentPeer, update: Uint8Array, changeCount: number): ApplyResult {
     const rejection = checkUpdate(this.doc, update);
     if (rejection) {
+      if (isSyncGap(rejection)) return 'gap';
       this.logger.warn({ docId: this.id, userId: peer.userId, rejection }, 'rejected update');
       return 'rejected';
     }
@@ -132,19 +151,38 @@ export class LiveDocument {
         onDurable: () => {
           this.logLength++;
           this.onLogGrew(this);
+          // Other instances get it only now: what they serve and build on must survive
+          // the death of this process (their clients never resend what they did not type).
+          this.publish?.('update', change);
           if (last) ack();
         },
       });
       this.broadcast(encodeUpdateMessage(change), peer);
-      this.publish?.('update', change);
     });
     return 'applied';
   }
 
-  /** Applies a change accepted by another instance: passed on to our peers, not stored again. */
-  applyRemote(kind: BusMessageKind, payload: Uint8Array): void {
-    if (kind === 'update') Y.applyUpdate(this.doc, payload, REMOTE_ORIGIN);
-    else awarenessProtocol.applyAwarenessUpdate(this.awareness, payload, REMOTE_ORIGIN);
+  /**
+   * Applies a message from another instance: a durable update (passed on to our peers,
+   * not stored again), an awareness change, or a state vector. `behind`: the other
+   * instance has changes we lack (a missed message): the caller catches up from the store.
+   */
+  applyRemote(kind: BusMessageKind, payload: Uint8Array): RemoteResult {
+    if (kind === 'awareness') {
+      awarenessProtocol.applyAwarenessUpdate(this.awareness, payload, REMOTE_ORIGIN);
+      return 'applied';
+    }
+    if (kind === 'state') return isBehind(this.doc, Y.decodeStateVector(payload)) ? 'behind' : 'applied';
+    // Never integrate a remote update with missing dependencies: pending structs would be
+    // sent on to every client. The store has it and what it depends on.
+    if (checkUpdate(this.doc, payload)) return 'behind';
+    Y.applyUpdate(this.doc, payload, REMOTE_ORIGIN);
+    return 'applied';
+  }
+
+  /** Merges what the store holds beyond this document (catch-up); our peers receive the difference. */
+  applyStored(update: Uint8Array): void {
+    Y.applyUpdate(this.doc, update, REMOTE_ORIGIN);
   }
 
   /** Applies an awareness frame after the guard rewrote it; returns the guard's verdict. */

@@ -18,6 +18,16 @@ export type UpdateRejection =
   | 'bad-parent'
   | 'unknown-deletion';
 
+/**
+ * Rejections that mean "this builds on changes the document does not have": a sync gap
+ * (e.g. a client typed before its reconnection finished syncing, or deleted text it got
+ * from a server that died before storing it). Asking the client for what it has beyond
+ * our state fills it; only the other rejections are malformed input.
+ */
+export function isSyncGap(rejection: UpdateRejection): boolean {
+  return rejection === 'missing-dependency' || rejection === 'gap' || rejection === 'unknown-deletion';
+}
+
 interface ClientRange {
   /** First clock of this client's structs in the update. */
   start: number;

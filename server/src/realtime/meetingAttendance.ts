@@ -97,7 +97,11 @@ export class MeetingAttendance {
     if (previous) clearTimeout(previous);
     const timer = setTimeout(() => {
       this.pendingLeaves.delete(key);
-      this.leaveIfGone(userId, meetingId, at).catch((error) => this.logger.error({ err: error, meetingId }, 'attendance check failed'));
+      this.leaveIfGone(userId, meetingId, at).catch((error) => {
+        // E.g. other instances unreachable: we cannot tell whether they are still there; ask again later.
+        this.logger.warn({ err: error, meetingId }, 'attendance check failed; checking again later');
+        this.scheduleCheck(userId, meetingId, at);
+      });
     }, this.graceMs);
     timer.unref();
     this.pendingLeaves.set(key, timer);

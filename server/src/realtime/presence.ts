@@ -143,7 +143,12 @@ export class PresenceService {
     const workspaceIds = socket.data.workspaceIds;
     const workspaces: Record<string, ConnectionPresence[]> = Object.fromEntries(workspaceIds.map((id) => [id, []]));
     if (workspaceIds.length > 0) {
-      const sockets = await this.io.in(workspaceIds.map(workspaceRoom)).fetchSockets();
+      const rooms = workspaceIds.map(workspaceRoom);
+      // Without Redis (an outage), this instance still answers with its own connections.
+      const sockets = await this.io.in(rooms).fetchSockets().catch((error: unknown) => {
+        this.logger.warn({ err: error }, 'presence snapshot across instances failed; answering with this instance only');
+        return this.io.in(rooms).local.fetchSockets();
+      });
       for (const remote of sockets) {
         for (const workspaceId of workspaceIds) {
           if (!remote.rooms.has(workspaceRoom(workspaceId))) continue;

@@ -42,6 +42,34 @@ export interface RealtimeOptions {
   meetingGraceMs: number;
 }
 
+/**
+ * Redis clients for the socket.io adapter that survive Redis outages: they connect in the
+ * background and retry for ever; while Redis is away, events still reach this instance's
+ * own sockets, publishing to other instances fails at once (the adapter does not handle a
+ * failed publish, which would otherwise be an unhandled rejection), and subscriptions
+ * wait for the connection and are renewed after it.
+ */
+function adapterClients(url: string, log: AppContext['logger']): { pub: Redis; sub: Redis } {
+  const retryStrategy = (attempt: number) => Math.min(1_000, 50 * attempt);
+  const pub = new Redis(url, { enableOfflineQueue: false, maxRetriesPerRequest: 1, retryStrategy });
+  const sub = new Redis(url, { maxRetriesPerRequest: null, retryStrategy });
+  let lastWarning = 0;
+  const warn = (error: unknown, message: string) => {
+    if (Date.now() - lastWarning < 10_000) return;
+    lastWarning = Date.now();
+    log.warn({ err: error }, message);
+  };
+  pub.on('error', (error) => warn(error, 'socket.io redis publisher error'));
+  sub.on('error', (error) => warn(error, 'socket.io redis subscriber error'));
+  const publish = pub.publish.bind(pub) as (channel: string | Buffer, message: string | Buffer) => Promise<number>;
+  pub.publish = ((channel: string | Buffer, message: string | Buffer) =>
+    publish(channel, message).catch((error: unknown) => {
+      warn(error, 'socket.io redis publish failed; other instances miss this event');
+      return 0;
+    })) as typeof pub.publish;
+  return { pub, sub };
+}
+
 async function workspaceIdsOf(ctx: AppContext, user: UserRecord): Promise<string[]> {
   if (user.isAdmin) return (await ctx.store.workspaces.list()).map((w) => w.id);
   return (await ctx.store.memberships.listForUser(user.id)).map((m) => m.workspaceId);
@@ -67,11 +95,8 @@ export async function attachRealtime(
 
   let redis: { pub: Redis; sub: Redis } | null = null;
   if (ctx.config.redisUrl) {
-    const pub = new Redis(ctx.config.redisUrl, { lazyConnect: true, maxRetriesPerRequest: 3 });
-    const sub = pub.duplicate();
-    await Promise.all([pub.connect(), sub.connect()]);
-    io.adapter(createAdapter(pub, sub, { key: `${ctx.config.redisPrefix}:socket.io`, requestsTimeout: 3000 }));
-    redis = { pub, sub };
+    redis = adapterClients(ctx.config.redisUrl, log);
+    io.adapter(createAdapter(redis.pub, redis.sub, { key: `${ctx.config.redisPrefix}:socket.io`, requestsTimeout: 3000 }));
     log.info('socket.io uses the Redis adapter');
   }
 
@@ -182,7 +207,10 @@ export async function attachRealtime(
       io.engine.close();
       attendance.close();
       if (redis) {
-        await Promise.allSettled([redis.pub.quit(), redis.sub.quit()]);
+        for (const client of [redis.pub, redis.sub]) {
+          if (client.status === 'ready') await client.quit().catch(() => client.disconnect());
+          else client.disconnect();
+        }
       }
     },
   };

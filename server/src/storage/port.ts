@@ -169,7 +169,8 @@ export interface DocumentContentRepository {
   /**
    * Folds the snapshot and the current log into a new snapshot (`foldDocState`) and
    * deletes exactly the folded log entries. Safe against concurrent appends and
-   * concurrent compactions (one of two racing compactions gives up).
+   * concurrent compactions (from the same base one of two gives up; either way every
+   * log entry is folded, and counted in `foldedUpdates`, exactly once).
    */
   compact(docId: string): Promise<CompactionResult>;
 }

@@ -6,6 +6,8 @@ import { randomUUID } from 'node:crypto';
 export interface TestMongo {
   /** A URI with a database of its own, so test files never see each other's data. */
   uri: string;
+  /** The server process, when we started it (jongodb): tests may pause it to cause a hiccup. */
+  pid?: number;
   stop(): Promise<void>;
 }
 
@@ -13,10 +15,11 @@ export interface TestMongo {
  * A MongoDB for tests: the real server in `MONGODB_URI` when set, otherwise the
  * MongoDB-wire-compatible jongodb binary started on a free port. Fails loudly when
  * neither can be had — a storage test must never pass without a database.
+ * `ownProcess`: always start jongodb (a test that pauses the database needs its process).
  */
-export async function startTestMongo(): Promise<TestMongo> {
+export async function startTestMongo(options: { ownProcess?: boolean } = {}): Promise<TestMongo> {
   const external = process.env.MONGODB_URI;
-  if (external) {
+  if (external && !options.ownProcess) {
     const url = new URL(external);
     url.pathname = `/jane_test_${randomUUID().replaceAll('-', '')}`;
     return { uri: url.toString(), stop: async () => {} };
@@ -51,6 +54,7 @@ export async function startTestMongo(): Promise<TestMongo> {
   url.pathname = `/jane_test_${randomUUID().replaceAll('-', '')}`;
   return {
     uri: url.toString(),
+    pid: child.pid,
     stop: () =>
       new Promise<void>((resolve) => {
         if (child.exitCode !== null) return resolve();

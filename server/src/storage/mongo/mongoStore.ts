@@ -331,8 +331,9 @@ export async function openMongoStore(options: MongoStoreOptions): Promise<Store>
       }
       // Only now is it safe to drop what the new snapshot contains.
       if (head) await chunksCol.deleteMany({ docId, gen: head.gen });
-      await updatesCol.deleteMany({ _id: { $in: updateIds } });
-      return { foldedUpdates: updateIds.length, snapshotBytes: snapshot.byteLength };
+      // A compaction that raced with us may have deleted some of them already: count only ours.
+      const { deletedCount } = await updatesCol.deleteMany({ _id: { $in: updateIds } });
+      return { foldedUpdates: deletedCount, snapshotBytes: snapshot.byteLength };
     },
   };
 

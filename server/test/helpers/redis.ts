@@ -52,6 +52,7 @@ export class PrivateRedis {
     const deadline = Date.now() + 10_000;
     for (;;) {
       const client = new Redis(this.url, { lazyConnect: true, maxRetriesPerRequest: 1, retryStrategy: () => null });
+      client.on('error', () => undefined); // not up yet: we ask again
       const ok = await Promise.race([client.connect().then(() => client.ping()).then((p) => p === 'PONG', () => false), failed]);
       client.disconnect();
       if (ok) return;

@@ -6,6 +6,7 @@ import fs from 'node:fs';
 import http from 'node:http';
 import path from 'node:path';
 import type { AddressInfo } from 'node:net';
+import type { Duplex } from 'node:stream';
 import express, { type ErrorRequestHandler, type NextFunction, type Request, type Response } from 'express';
 import helmet from 'helmet';
 import { RateLimiterMemory, RateLimiterRes } from 'rate-limiter-flexible';
@@ -215,6 +216,11 @@ export async function startServer(config: Config, options: ServerOptions = {}): 
   const comments = new CommentService(store);
   const app = buildApp(ctx, meetings, comments);
   const httpServer = http.createServer(app);
+  const openSockets = new Set<Duplex>();
+  httpServer.on('connection', (socket) => {
+    openSockets.add(socket);
+    socket.once('close', () => openSockets.delete(socket));
+  });
   const collab = await attachCollabServer(ctx, httpServer);
   const bus = collab.bus;
   if (bus) ctx.health.redis = () => (bus.ready ? 'connected' : 'disconnected');
@@ -248,12 +254,20 @@ export async function startServer(config: Config, options: ServerOptions = {}): 
         ctx.health.draining = true;
         clearInterval(sessionSweep);
         await collab.close(timeoutMs);
+        logger.info('shutdown: collaboration closed');
         await realtime.close();
+        logger.info('shutdown: realtime closed');
         await new Promise<void>((resolve) => {
           httpServer.close(() => resolve());
           httpServer.closeAllConnections();
+          // Upgraded sockets (WebSockets, refused upgrades still being answered) are not
+          // HTTP connections any more, but keep the server open until they end.
+          if (openSockets.size > 0) logger.info({ sockets: openSockets.size }, 'shutdown: closing remaining sockets');
+          for (const socket of openSockets) socket.destroy();
         });
+        logger.info('shutdown: http closed');
         await store.close();
+        logger.info('shutdown: store closed');
       })();
       return closing;
     },

@@ -6,7 +6,7 @@ import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { MeetingState } from '@jane/shared';
 import { openMongoStore } from '../src/storage/mongo/mongoStore.js';
-import { addParagraph, connectClient, waitFor, waitForSync, type TestClient } from './helpers/collab.js';
+import { addParagraph, connectClient, typeInto, waitFor, waitForSync, type TestClient } from './helpers/collab.js';
 import { startTestMongo, type TestMongo } from './helpers/mongo.js';
 import { createPerson, type TestPerson } from './helpers/people.js';
 import { call, connectRealtime, type RealtimeClient } from './helpers/realtime.js';
@@ -95,5 +95,31 @@ describe('two instances with Redis', () => {
     await waitForSync(later);
     expect(later.text()).toContain('Typed on instance A.');
     expect(later.text()).toContain('Typed on instance B.');
+  });
+
+  it('serves stock clients of y-websocket 1.x, 2.x and 3.x together on one document across instances', async () => {
+    const created = await chair.api.post(`/api/workspaces/${workspaceId}/documents`, { title: 'Mixed clients', template: 'blank' });
+    const documentId: string = created.body.document.id;
+    const v1 = connectClient(first.url, documentId, chair.api.cookie, { version: 1 });
+    const v2 = connectClient(second.url, documentId, member.api.cookie, { version: 2 });
+    const v3 = connectClient(first.url, documentId, member.api.cookie, { version: 3 });
+    const v3b = connectClient(second.url, documentId, chair.api.cookie, { version: 3 });
+    const all = [v1, v2, v3, v3b];
+    clients.push(...all);
+    await Promise.all(all.map((c) => waitForSync(c)));
+    addParagraph(v1.doc, 'From y-websocket 1 on A.');
+    addParagraph(v2.doc, 'From y-websocket 2 on B.');
+    addParagraph(v3.doc, 'From y-websocket 3 on A.');
+    typeInto(v3b.doc, 0, 0, 'Edited: ');
+    const expected = ['y-websocket 1 on A', 'y-websocket 2 on B', 'y-websocket 3 on A', 'Edited: '];
+    await waitFor(() => all.every((c) => c.text() === v1.text()) && expected.every((part) => v1.text().includes(part)), 5000, 'all versions converge');
+    // Awareness crosses versions and instances too.
+    v1.provider.awareness.setLocalStateField('section', 'Eligibility');
+    await waitFor(() => [...v2.provider.awareness.getStates().values()].some((s) => s.user?.name === 'Chair on A' && s.section === 'Eligibility'), 5000, 'v1 awareness seen by v2 on B');
+    // A reconnection of the oldest client (its copy unchanged) merges again without a refusal.
+    v1.provider.disconnect();
+    addParagraph(v1.doc, 'Offline in y-websocket 1.');
+    v1.provider.connect();
+    await waitFor(() => all.every((c) => c.text() === v1.text()) && v2.text().includes('Offline in y-websocket 1.'), 5000, 'offline edit of v1 reaches everyone');
   });
 });

@@ -52,3 +52,19 @@ describe('kill -9 of one of three instances while six people type', () => {
     expectNothingLost(await runKillScenario(cluster, { ...base, ...scenario }));
   }, 90_000);
 });
+
+describe('SIGTERM of one instance while six people type', () => {
+  it.each([
+    { seed: 2, storeStallMs: 0 },
+    { seed: 7, storeStallMs: 1_500 },
+  ])('drains (seed $seed, store stalled $storeStallMs ms): readiness off at once, exit within 10 s after flushing, nothing acknowledged lost', async (scenario) => {
+    const outcome = await runKillScenario(cluster, { ...base, ...scenario, failover: 'move', signal: 'SIGTERM' });
+    expectNothingLost(outcome);
+    const termination = outcome.termination!;
+    expect(termination.code).toBe(0);
+    expect(termination.ms).toBeLessThan(10_000);
+    // While it drained, the load balancer was told not to send anyone (503), never "ready".
+    if (scenario.storeStallMs > 0) expect(termination.readiness.length).toBeGreaterThan(0);
+    expect(termination.readiness.every((status) => status === 503)).toBe(true);
+  }, 90_000);
+});

@@ -98,6 +98,8 @@ export interface KillScenario {
   typeBeforeMs: number;
   typeAfterMs: number;
   settleTimeoutMs?: number;
+  /** SIGKILL (default) or SIGTERM (a graceful drain, as an orchestrator stops an instance). */
+  signal?: 'SIGKILL' | 'SIGTERM';
 }
 
 export interface KillOutcome {
@@ -116,8 +118,13 @@ export interface KillOutcome {
   settled: boolean;
   /** Close codes typists saw (4400 here would mean a client refused as malformed). */
   closeCodes: number[];
+  /** SIGTERM: how the process exited, and what its readiness answered while it drained. */
+  termination?: { code: number | null; ms: number; readiness: number[] };
   notes: string[];
 }
+
+/** SIGTERM with a stalled store: the stall starts this long before the signal. */
+const STALL_BEFORE_TERM_MS = 300;
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -172,10 +179,36 @@ export async function runKillScenario(cluster: FaultCluster, scenario: KillScena
     if (scenario.storeStallMs > 0) {
       if (!pid) throw new Error('the database is not our process; cannot stall it');
       pauseProcess(pid);
-      await sleep(scenario.storeStallMs);
+      // SIGKILL: the store stalls just before the kill. SIGTERM: the drain begins while it
+      // stalls, with writes piled up behind it.
+      await sleep(scenario.signal === 'SIGTERM' ? STALL_BEFORE_TERM_MS : scenario.storeStallMs);
     }
-    await victim.kill();
-    if (scenario.storeStallMs > 0) resumeProcess(pid!);
+    let termination: KillOutcome['termination'];
+    if (scenario.signal === 'SIGTERM') {
+      const readiness: number[] = [];
+      let polling = true;
+      const exited = victim.terminate(15_000);
+      const poller = (async () => {
+        await sleep(50); // the signal reaches the process
+        while (polling) {
+          const response = await fetch(`${victim.url}/api/ready`).catch(() => null);
+          if (response) readiness.push(response.status);
+          await sleep(20);
+        }
+      })();
+      // The store comes back while the instance drains: it must flush, then exit.
+      if (scenario.storeStallMs > 0) {
+        await sleep(Math.max(0, scenario.storeStallMs - STALL_BEFORE_TERM_MS));
+        resumeProcess(pid!);
+      }
+      const { code, ms } = await exited;
+      polling = false;
+      await poller;
+      termination = { code, ms, readiness };
+    } else {
+      await victim.kill();
+      if (scenario.storeStallMs > 0) resumeProcess(pid!);
+    }
     if (scenario.failover === 'return') await victim.start();
     await sleep(scenario.typeAfterMs);
     typing = false;
@@ -230,6 +263,7 @@ export async function runKillScenario(cluster: FaultCluster, scenario: KillScena
       converged,
       settled,
       closeCodes: typists.flatMap((t) => t.closes),
+      termination,
       notes,
     };
   } finally {

@@ -1,6 +1,8 @@
 import WebSocket from 'ws';
 import * as Y from 'yjs';
 import { WebsocketProvider } from 'y-websocket';
+import { WebsocketProvider as WebsocketProviderV1 } from 'y-websocket-v1';
+import { WebsocketProvider as WebsocketProviderV2 } from 'y-websocket-v2';
 import { COLLAB_ACK_PARAM, DOCUMENT_FIELD, MESSAGE_SAVED, SYNC_STEP_2, SYNC_UPDATE, MESSAGE_SYNC } from '@jane/shared';
 import * as decoding from 'lib0/decoding';
 
@@ -22,19 +24,22 @@ export interface TestClient {
 
 /**
  * A stock y-websocket client (no JANE extensions unless `acks`), over `ws`, with
- * BroadcastChannel disabled so that it really goes through the server.
+ * BroadcastChannel disabled so that it really goes through the server. `version`: the
+ * major version of y-websocket (default 3, what our client uses).
  */
 export function connectClient(
   baseUrl: string,
   documentId: string,
   cookie: string | null,
-  options: { origin?: string; doc?: Y.Doc; connect?: boolean; acks?: boolean } = {},
+  options: { origin?: string; doc?: Y.Doc; connect?: boolean; acks?: boolean; version?: 1 | 2 | 3 } = {},
 ): TestClient {
   const doc = options.doc ?? new Y.Doc();
   const headers: Record<string, string> = {};
   if (cookie) headers.cookie = cookie;
   if (options.origin) headers.origin = options.origin;
-  const provider = new WebsocketProvider(baseUrl.replace(/^http/, 'ws') + '/collab', documentId, doc, {
+  // Older major versions of the stock client, as people with older integrations run them.
+  const Provider = (options.version === 1 ? WebsocketProviderV1 : options.version === 2 ? WebsocketProviderV2 : WebsocketProvider) as typeof WebsocketProvider;
+  const provider = new Provider(baseUrl.replace(/^http/, 'ws') + '/collab', documentId, doc, {
     WebSocketPolyfill: webSocketWithHeaders(headers) as never,
     disableBc: true,
     connect: options.connect ?? true,

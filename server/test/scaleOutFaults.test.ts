@@ -53,6 +53,15 @@ describe('kill -9 of one of three instances while six people type', () => {
   }, 90_000);
 });
 
+describe('kill -9 with older stock clients (no acknowledgements): everything they typed arrives', () => {
+  it.each([
+    { seed: 9, failover: 'return' as const, storeStallMs: 1_000, clientVersions: [2, 3] as (1 | 2 | 3)[] },
+    { seed: 20, failover: 'move' as const, storeStallMs: 0, clientVersions: [1, 2, 3] as (1 | 2 | 3)[] },
+  ])('y-websocket $clientVersions, clients $failover (seed $seed, store stalled $storeStallMs ms): no refusal, no reconnect loop, all converge', async (scenario) => {
+    expectNothingLost(await runKillScenario(cluster, { ...base, ...scenario }));
+  }, 90_000);
+});
+
 describe('SIGTERM of one instance while six people type', () => {
   it.each([
     { seed: 2, storeStallMs: 0 },

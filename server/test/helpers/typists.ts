@@ -8,11 +8,16 @@
  *
  * The instance a typist connects to is asked at every (re)connection (`target`), as a
  * load balancer would route a reconnecting browser.
+ *
+ * `version` 1 or 2: an older stock y-websocket that knows nothing of acknowledgements
+ * (none are asked for); such a typist only tells what it typed.
  */
 import WebSocket from 'ws';
 import * as decoding from 'lib0/decoding';
 import * as Y from 'yjs';
 import { WebsocketProvider } from 'y-websocket';
+import { WebsocketProvider as WebsocketProviderV1 } from 'y-websocket-v1';
+import { WebsocketProvider as WebsocketProviderV2 } from 'y-websocket-v2';
 import { COLLAB_ACK_PARAM, DOCUMENT_FIELD, MESSAGE_SAVED, MESSAGE_SYNC, SYNC_STEP_2, SYNC_UPDATE } from '@jane/shared';
 import { textOf } from './collab.js';
 
@@ -42,6 +47,7 @@ export class Typist {
     documentId: string,
     cookie: string,
     target: () => string,
+    readonly version: 1 | 2 | 3 = 3,
   ) {
     const typist = this;
     class RoutedWebSocket extends WebSocket {
@@ -59,17 +65,20 @@ export class Typist {
         this.on('close', (code) => typist.closeCodes.push(code));
       }
     }
-    this.provider = new WebsocketProvider(target().replace(/^http/, 'ws') + '/collab', documentId, this.doc, {
+    const Provider = (version === 1 ? WebsocketProviderV1 : version === 2 ? WebsocketProviderV2 : WebsocketProvider) as typeof WebsocketProvider;
+    this.provider = new Provider(target().replace(/^http/, 'ws') + '/collab', documentId, this.doc, {
       WebSocketPolyfill: RoutedWebSocket as never,
       disableBc: true,
-      params: { [COLLAB_ACK_PARAM]: '1' },
+      params: version === 3 ? { [COLLAB_ACK_PARAM]: '1' } : {},
       maxBackoffTime: 300,
     });
-    this.provider.messageHandlers[MESSAGE_SAVED] = (_encoder, decoder) => {
-      const state = this.sockets[this.sockets.length - 1]!;
-      state.saved = Math.max(state.saved, decoding.readVarUint(decoder));
-      this.markAcknowledged();
-    };
+    if (version === 3) {
+      this.provider.messageHandlers[MESSAGE_SAVED] = (_encoder, decoder) => {
+        const state = this.sockets[this.sockets.length - 1]!;
+        state.saved = Math.max(state.saved, decoding.readVarUint(decoder));
+        this.markAcknowledged();
+      };
+    }
   }
 
   private onSend(generation: number, data: Uint8Array): void {
@@ -120,9 +129,14 @@ export class Typist {
     return this.tokens.filter((t) => t.acked).map((t) => t.text);
   }
 
-  /** Connected, synced, and everything typed acknowledged as durable. */
+  /** Whether it asks for acknowledgements (y-websocket 3, as our client). */
+  get tracksAcks(): boolean {
+    return this.version === 3;
+  }
+
+  /** Connected, synced, and (with acknowledgements) everything typed acknowledged as durable. */
   get settled(): boolean {
-    return this.provider.wsconnected && this.provider.synced && this.tokens.every((t) => t.acked);
+    return this.provider.wsconnected && this.provider.synced && (!this.tracksAcks || this.tokens.every((t) => t.acked));
   }
 
   get closes(): readonly number[] {

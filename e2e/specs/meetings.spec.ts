@@ -124,22 +124,23 @@ test('a chair runs a meeting: members from Germany and France join, leave, and t
   const [download] = await Promise.all([chair.waitForEvent('download'), chair.getByRole('link', { name: 'Download CSV: attendance of “OMICS monthly call”' }).click()]);
   expect(download.suggestedFilename()).toMatch(/^attendance-\d{4}-\d{2}-\d{2}-OMICS-monthly-call\.csv$/);
   const csv = (await fs.readFile(await download.path(), 'utf8')).replace(/^\ufeff/, '').trim().split('\n');
-  const rows = csv.slice(1).map((line) => line.split(','));
-  expect(csv[0]).toBe('Name,Email,Country,Organisation,Role,First joined,Last left,Minutes present,Sessions,Late,Present at end');
-  expect(rows.map((r) => [r[0], r[2]])).toEqual([
+  const rows = csv.slice(1).map((line) => line.split(',')).filter((r) => r[0] === 'attended');
+  expect(csv[0]).toBe('Status,Name,Email,Country,Organisation,Role,First joined,Last left,Minutes present,Sessions,Joined – left,Late,Present at end,Time zone');
+  expect(rows.map((r) => [r[1], r[3]])).toEqual([
     [CHAIR.name, 'IT'],
     [CONTRIBUTOR.name, 'DE'],
     [OBSERVER.name, 'FR'],
   ]);
   const [, jonasRow, camilleRow] = rows as [string[], string[], string[]];
   // Joined in this order; Camille left before Jonas's connection went away.
-  expect(jonasRow[5]! <= camilleRow[5]!).toBe(true);
-  expect(camilleRow[6]! <= jonasRow[6]!).toBe(true);
-  expect(camilleRow[6]).not.toBe('');
-  expect(jonasRow.at(-1)).toBe('no');
-  // Times are the chair's (Rome): the CSV shows the same clock time as the panel.
+  expect(jonasRow[6]! <= camilleRow[6]!).toBe(true);
+  expect(camilleRow[7]! <= jonasRow[7]!).toBe(true);
+  expect(camilleRow[7]).not.toBe('');
+  expect(jonasRow.at(-2)).toBe('no');
+  expect(jonasRow.at(-1)).toMatch(/^Europe\/Rome \(UTC\+0[12]:00\)$/);
+  // Times are the chair's (Rome): the CSV shows the same clock time as the panel, with seconds.
   const leftShown = (await leaver(chair, CONTRIBUTOR.name).textContent())!.match(/left (\d\d:\d\d)/)![1]!;
-  expect(jonasRow[6]!.endsWith(leftShown)).toBe(true);
+  expect(jonasRow[7]!).toMatch(new RegExp(` ${leftShown}:\\d\\d$`));
 
   // The readable summary, with the chair's cookie.
   const summaryHref = await chair.getByRole('link', { name: /^Download summary \(Markdown\)/ }).getAttribute('href');

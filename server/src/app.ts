@@ -19,6 +19,7 @@ import { isOriginAllowed } from './auth/origin.js';
 import { authRoutes } from './auth/routes.js';
 import { SESSION_COOKIE, SessionService, readCookie } from './auth/sessions.js';
 import { attachCollabServer, type CollabServer } from './collab/collabServer.js';
+import { clientAssets } from './web/clientAssets.js';
 import { commentRoutes } from './comments/routes.js';
 import { CommentService } from './comments/service.js';
 import { documentRoutes } from './documents/routes.js';
@@ -110,6 +111,9 @@ function buildApp(ctx: AppContext, meetings: MeetingService, comments: CommentSe
           scriptSrc: ["'self'"],
           objectSrc: ["'none'"],
           frameAncestors: ["'none'"],
+          // Only behind https: over plain http (an intranet host name) it would ask for
+          // every asset over https and leave the page blank.
+          upgradeInsecureRequests: config.publicUrl?.startsWith('https://') ? [] : null,
         },
       },
       strictTransportSecurity: Boolean(config.publicUrl?.startsWith('https://')),
@@ -183,14 +187,7 @@ function buildApp(ctx: AppContext, meetings: MeetingService, comments: CommentSe
 
   const dist = config.clientDist;
   if (dist && fs.existsSync(path.join(dist, 'index.html'))) {
-    app.use(express.static(dist, { index: false, maxAge: '1h', setHeaders: (res, file) => {
-      if (file.includes(`${path.sep}assets${path.sep}`)) res.setHeader('Cache-Control', 'public, max-age=31536000, immutable');
-    } }));
-    // Client-side routes: every other GET serves the app shell.
-    app.get(/^\/(?!api\/|collab\/|socket\.io\/).*/, (_req, res) => {
-      res.setHeader('Cache-Control', 'no-cache');
-      res.sendFile(path.join(dist, 'index.html'));
-    });
+    app.use(clientAssets(path.resolve(dist)));
   } else {
     app.get('/', (_req, res) => {
       res.type('text/plain').send('JANE Workspace API is running. Build the client with `pnpm build` to use the app here.');

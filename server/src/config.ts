@@ -57,6 +57,15 @@ export interface Config {
   logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
 }
 
+/**
+ * Where relative paths in the configuration start from: the directory the person ran the
+ * command in. `pnpm start` runs the server inside `server/`, but records where it was
+ * invoked in INIT_CWD; `DATA_DIR=./data pnpm start` at the top means the top's `data/`.
+ */
+function invocationDir(env: NodeJS.ProcessEnv): string {
+  return env.INIT_CWD || process.cwd();
+}
+
 /** Reads the configuration; throws with every problem listed when a variable is invalid. */
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const parsed = EnvSchema.safeParse(env);
@@ -68,7 +77,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   return {
     port: e.PORT,
     host: e.HOST,
-    dataDir: path.resolve(e.DATA_DIR),
+    dataDir: path.resolve(invocationDir(env), e.DATA_DIR),
     mongodbUri: e.MONGODB_URI || null,
     redisUrl: e.REDIS_URL || null,
     redisPrefix: e.REDIS_PREFIX,
@@ -81,7 +90,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     docUnloadDelayMs: e.DOC_UNLOAD_DELAY_MS,
     compactAfterUpdates: e.COMPACT_AFTER_UPDATES,
     meetingGraceMs: e.MEETING_GRACE_MS,
-    clientDist: e.CLIENT_DIST ? path.resolve(e.CLIENT_DIST) : null,
+    clientDist: e.CLIENT_DIST ? path.resolve(invocationDir(env), e.CLIENT_DIST) : null,
     logLevel: e.LOG_LEVEL,
   };
 }

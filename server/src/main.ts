@@ -7,7 +7,9 @@ server.context.logger.info(
   { url: server.url, store: server.store.kind, dataDir: server.store.kind === 'sqlite' ? config.dataDir : undefined },
   `JANE Workspace is running at ${server.url}`,
 );
-if (process.stdout.isTTY || process.env.CI) console.log(`\n  JANE Workspace: ${server.url}\n`);
+// One plain line for a person reading the terminal (the JSON logs are for machines; under
+// `pnpm start` stdout is a pipe, so this cannot depend on it being a terminal).
+if (config.logLevel !== 'silent') process.stderr.write(`\n  JANE Workspace is running at ${server.url}\n\n`);
 
 /** Shutdown never takes longer than this, whatever hangs (a stalled store, a dead Redis). */
 const SHUTDOWN_DEADLINE_MS = 10_000;

@@ -24,6 +24,34 @@ async function open(person: TestPerson, url = server.url): Promise<RealtimeClien
   return socket;
 }
 
+/** A small RFC 4180 reader (quoted cells, doubled quotes), as a spreadsheet reads the file. */
+function parseCsv(text: string): string[][] {
+  const rows: string[][] = [];
+  let row: string[] = [];
+  let cell = '';
+  let quoted = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i]!;
+    if (quoted) {
+      if (c === '"' && text[i + 1] === '"') {
+        cell += '"';
+        i++;
+      } else if (c === '"') quoted = false;
+      else cell += c;
+    } else if (c === '"') quoted = true;
+    else if (c === ',') {
+      row.push(cell);
+      cell = '';
+    } else if (c === '\n') {
+      rows.push([...row, cell]);
+      row = [];
+      cell = '';
+    } else cell += c;
+  }
+  if (cell || row.length > 0) rows.push([...row, cell]);
+  return rows;
+}
+
 async function endRunning(): Promise<void> {
   const running = await server.store.meetings.findRunning(workspaceId);
   if (running) await server.store.meetings.end(running.id, new Date().toISOString());
@@ -91,7 +119,7 @@ describe('attendance', () => {
   it('shows the chair who is attending, from which country, which countries are represented and whether quorum is met', async () => {
     const chairSocket = await open(chair);
     const started = await call<MeetingState>(chairSocket, 'meeting:start', { workspaceId, title: 'Review', quorumCountries: 2 });
-    expect(started.quorum).toEqual({ required: 2, met: false });
+    expect(started.quorum).toMatchObject({ required: 2, met: false });
     expect(started.workspaceCountries).toEqual(['DE', 'DK', 'IT']);
 
     const marco = await open(italian);
@@ -144,74 +172,72 @@ describe('attendance', () => {
     await waitFor(() => chairSocket.meetings.get(workspaceId)?.attendees.find((a) => a.name === 'Jonas Becker')?.present === false, 1000, 'chair sees it');
   });
 
-  it('exports attendance as CSV in join order and as a readable Markdown summary', async () => {
+  it('files an attendance record that says what happened: quorum reached and lost, who was present at the end, who never joined, roles, seconds and the time zone', async () => {
     const chairSocket = await open(chair);
     const started = await call<MeetingState>(chairSocket, 'meeting:start', { workspaceId, title: 'Export check', quorumCountries: 2 });
+    const meetingId = started.meeting.id;
     const marco = await open(italian);
-    await call(marco, 'meeting:join', { meetingId: started.meeting.id });
+    await call(marco, 'meeting:join', { meetingId });
     const jonas = await open(german);
-    await call(jonas, 'meeting:join', { meetingId: started.meeting.id });
-    await call(jonas, 'meeting:leave', { meetingId: started.meeting.id });
-    await call(chairSocket, 'meeting:end', { meetingId: started.meeting.id });
+    await call(jonas, 'meeting:join', { meetingId });
+    // Germany leaves: two countries become one, and the quorum of 2 is lost.
+    await call(jonas, 'meeting:leave', { meetingId });
+    // Marco closes his tab and the meeting ends within the grace period: he was not there at the end.
+    marco.disconnect();
+    await waitFor(async () => (await server.store.meetings.attendance(meetingId)).intervals.some((i) => i.disconnectedAt !== null), 2000, 'disconnection noted');
+    await call(chairSocket, 'meeting:end', { meetingId });
 
-    const csv = await chair.api.get(`/api/meetings/${started.meeting.id}/attendance.csv?tz=Europe/Rome`);
+    const state = await server.meetings.state(meetingId);
+    expect(state.quorum.met).toBe(false);
+    expect(state.quorum.timeline.map((c) => [c.met, c.countries])).toEqual([[true, 2], [false, 1]]);
+    expect(state.countriesPresent).toEqual(['IT']);
+    expect(state.attendees.map((a) => [a.name, a.presentAtEnd])).toEqual([['Giulia Rossi', true], ['Marco Bruno', false], ['Jonas Becker', false]]);
+    expect(state.absentees.map((a) => [a.name, a.role])).toEqual([['Mikkel Jensen', 'observer']]);
+
+    const csv = await chair.api.get(`/api/meetings/${meetingId}/attendance.csv?tz=Europe/Rome`);
     expect(csv.status).toBe(200);
     expect(csv.headers.get('content-type')).toMatch(/text\/csv/);
     expect(csv.headers.get('content-disposition')).toMatch(/attachment; filename="attendance-\d{4}-\d{2}-\d{2}-Export-check\.csv"/);
     const lines = String(csv.body).replace(/^\ufeff/, '').trim().split('\n');
-    expect(lines[0]).toBe('Name,Email,Country,Organisation,Role,First joined,Last left,Minutes present,Sessions,Late,Present at end');
-    expect(lines.slice(1).map((l) => l.split(',')[0])).toEqual(['Giulia Rossi', 'Marco Bruno', 'Jonas Becker']);
+    expect(lines[0]).toBe('Status,Name,Email,Country,Organisation,Role,First joined,Last left,Minutes present,Sessions,Joined – left,Late,Present at end,Time zone');
+    expect(lines.slice(1).map((l) => l.split(',').slice(0, 2).join(','))).toEqual(['attended,Giulia Rossi', 'attended,Marco Bruno', 'attended,Jonas Becker', 'absent,Mikkel Jensen']);
+    expect(lines[1]).toMatch(/,chair,\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2},/);
+    expect(lines[1]).toMatch(/,yes,Europe\/Rome \(UTC\+0[12]:00\)$/);
+    expect(lines[2]).toMatch(/,no,Europe\/Rome/);
     expect(lines[3]).toContain(',DE,');
-    expect(lines[3]).toMatch(/,no$/);
-    expect(lines[2]).toMatch(/,yes$/);
+    expect(lines[4]).toMatch(/^absent,Mikkel Jensen,,DK,Test Institute,observer,/);
 
-    const markdown = await chair.api.get(`/api/meetings/${started.meeting.id}/attendance.md?tz=Europe/Rome`);
+    const markdown = await chair.api.get(`/api/meetings/${meetingId}/attendance.md?tz=Europe/Rome`);
     expect(markdown.status).toBe(200);
     const text = String(markdown.body);
     expect(text).toContain('# Export check');
     expect(text).toContain('**Countries represented:** 2 of 3 (Germany, Italy)');
-    expect(text).toContain('**Quorum (2 countries):** met');
-    expect(text).toContain('| Jonas Becker | Germany |');
+    expect(text).toContain('**Present at the end:** 1 people from 1 country (Italy)');
+    expect(text).toMatch(/\*\*Quorum \(2 countries\):\*\* at the end not met; reached at \d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2} \(2 countries\), lost at [\d-]+ [\d:]+ \(1 country\)/);
+    expect(text).toMatch(/\| Jonas Becker \| lead \| Germany \|/);
+    expect(text).toMatch(/\| Marco Bruno \| contributor \| Italy \| Test Institute \| [^|]+ \| \d+ \| had left \|/);
+    expect(text).toContain('## Absent (never joined)');
+    expect(text).toContain('| Mikkel Jensen | observer | Denmark |');
     expect(text).toContain('Europe/Rome');
 
-    expect((await chair.api.get(`/api/meetings/${started.meeting.id}/attendance.csv?tz=Mars/Olympus`)).status).toBe(400);
+    expect((await chair.api.get(`/api/meetings/${meetingId}/attendance.csv?tz=Mars/Olympus`)).status).toBe(400);
   });
-});
 
-describe('meetings survive a server restart', () => {
-  it('keeps a meeting in progress, and an attendee who reconnects in time has one unbroken interval', async () => {
-    const { config, cleanup } = testConfig({ MEETING_GRACE_MS: '1500' });
-    let instance = await startServer(config, { logger: pino({ level: 'silent' }) });
-    try {
-      const ws = (await instance.store.workspaces.list())[0]!.id;
-      const boss = await createPerson(instance, { name: 'Chair', country: 'PT', roles: { [ws]: 'chair' } });
-      const member = await createPerson(instance, { name: 'Member', country: 'ES', roles: { [ws]: 'contributor' } });
-      const bossSocket = await connectRealtime(instance.url, boss.api.cookie);
-      const started = await call<MeetingState>(bossSocket, 'meeting:start', { workspaceId: ws, title: 'Across a restart' });
-      const memberSocket = await connectRealtime(instance.url, member.api.cookie);
-      await call(memberSocket, 'meeting:join', { meetingId: started.meeting.id });
-      bossSocket.disconnect();
-      memberSocket.disconnect();
-      await instance.close();
-
-      instance = await startServer({ ...config, port: 0 }, { logger: pino({ level: 'silent' }) });
-      const api = new ApiClient(instance.url);
-      await api.post('/api/auth/login', { email: member.email, password: TEST_PASSWORD });
-      const back = await connectRealtime(instance.url, api.cookie);
-      expect(back.meetings.get(ws)?.meeting.id).toBe(started.meeting.id);
-      await call(back, 'meeting:join', { meetingId: started.meeting.id });
-      await new Promise((resolve) => setTimeout(resolve, 2000));
-      const state = await instance.meetings.state(started.meeting.id);
-      expect(state.meeting.endedAt).toBeNull();
-      const memberRecord = state.attendees.find((a) => a.name === 'Member')!;
-      expect(memberRecord.present).toBe(true);
-      expect(memberRecord.intervals).toHaveLength(1);
-      // The chair did not come back: recorded as having left.
-      expect(state.attendees.find((a) => a.name === 'Chair')!.present).toBe(false);
-      back.disconnect();
-    } finally {
-      await instance.close();
-      cleanup();
-    }
+  it('neutralises spreadsheet formulas in names and organisations in the CSV', async () => {
+    const hostile = ['=HYPERLINK("http://evil.example","x")', '+1+1', '-2+3', '@SUM(A1)', '\t=1+1', '\r=1+1'];
+    const people: TestPerson[] = [];
+    for (const name of hostile) people.push(await createPerson(server, { name, country: 'FR', roles: { [workspaceId]: 'contributor' } }));
+    await server.store.users.update(people[0]!.id, { organisation: '=cmd|\' /C calc\'!A0' });
+    const chairSocket = await open(chair);
+    const started = await call<MeetingState>(chairSocket, 'meeting:start', { workspaceId, title: 'Formula check' });
+    for (const person of people) await call(await open(person), 'meeting:join', { meetingId: started.meeting.id });
+    await call(chairSocket, 'meeting:end', { meetingId: started.meeting.id });
+    const csv = String((await chair.api.get(`/api/meetings/${started.meeting.id}/attendance.csv`)).body);
+    const cells = parseCsv(csv.replace(/^\ufeff/, '')).flat();
+    // Every cell that would begin with a formula character starts with an apostrophe instead.
+    for (const name of hostile) expect(cells).toContain(`'${name}`);
+    expect(cells).toContain(`'=cmd|' /C calc'!A0`);
+    expect(cells.filter((cell) => /^[=+\-@\t\r]/.test(cell))).toEqual([]);
+    for (const person of people) await server.store.memberships.remove(workspaceId, person.id);
   });
 });

@@ -32,14 +32,12 @@ export class MeetingService extends EventEmitter<MeetingEventMap> {
       this.store.users.findById(meeting.startedBy),
       this.store.memberships.listForWorkspace(meeting.workspaceId),
     ]);
-    const members = await this.store.users.findManyByIds(memberships.map((m) => m.userId));
-    return buildMeetingState({
-      meeting,
-      attendees,
-      intervals,
-      startedByName: starter?.name ?? 'a former member',
-      memberCountries: members.filter((u) => u.active).map((u) => u.country),
+    const users = new Map((await this.store.users.findManyByIds(memberships.map((m) => m.userId))).map((u) => [u.id, u]));
+    const members = memberships.flatMap((m) => {
+      const user = users.get(m.userId);
+      return user ? [{ userId: user.id, name: user.name, country: user.country, organisation: user.organisation, role: m.role, active: user.active }] : [];
     });
+    return buildMeetingState({ meeting, attendees, intervals, startedByName: starter?.name ?? 'a former member', members });
   }
 
   /** Member access to a meeting's workspace (403/404 otherwise). */
@@ -118,6 +116,19 @@ export class MeetingService extends EventEmitter<MeetingEventMap> {
       now,
     );
     return opened ? this.publish(meetingId) : this.state(meetingId);
+  }
+
+  /**
+   * The user's last connection in the meeting went at `at`; they may be back within the
+   * grace period. Recorded so that a meeting ending meanwhile does not count them present.
+   */
+  async disconnected(userId: string, meetingId: string, at: Date): Promise<void> {
+    await this.store.meetings.recordDisconnect(meetingId, userId, at.toISOString());
+  }
+
+  /** The user is connected to the meeting after all (a reconnection raced with the disconnection). */
+  async stillHere(userId: string, meetingId: string): Promise<void> {
+    await this.store.meetings.recordReconnect(meetingId, userId);
   }
 
   /** Records that the user left at `at` (if they were present). */

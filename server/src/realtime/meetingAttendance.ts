@@ -73,7 +73,10 @@ export class MeetingAttendance {
     );
     socket.on('disconnect', () => {
       const at = new Date();
-      for (const meetingId of socket.data.meetingIds) this.scheduleCheck(socket.data.userId, meetingId, at);
+      for (const meetingId of socket.data.meetingIds) {
+        this.scheduleCheck(socket.data.userId, meetingId, at);
+        this.markIfGone(socket.data.userId, meetingId, at).catch((error) => this.logger.warn({ err: error, meetingId }, 'could not record a disconnection'));
+      }
     });
   }
 
@@ -107,9 +110,21 @@ export class MeetingAttendance {
     this.pendingLeaves.set(key, timer);
   }
 
+  /** The person's last connection in the meeting (on any instance) went: note when, in case the meeting ends first. */
+  private async markIfGone(userId: string, meetingId: string, at: Date): Promise<void> {
+    const isHere = async () => (await this.io.in(meetingRoom(meetingId)).fetchSockets()).some((s) => s.data.userId === userId);
+    if (await isHere()) return;
+    await this.meetings.disconnected(userId, meetingId, at);
+    // They may have come back while we wrote it.
+    if (await isHere()) await this.meetings.stillHere(userId, meetingId);
+  }
+
   private async leaveIfGone(userId: string, meetingId: string, at: Date): Promise<void> {
     const sockets = await this.io.in(meetingRoom(meetingId)).fetchSockets();
-    if (sockets.some((s) => s.data.userId === userId)) return;
+    if (sockets.some((s) => s.data.userId === userId)) {
+      await this.meetings.stillHere(userId, meetingId);
+      return;
+    }
     await this.meetings.leave(userId, meetingId, at);
   }
 

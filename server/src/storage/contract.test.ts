@@ -275,6 +275,34 @@ describe.each(adapters)('storage contract: $name', ({ open }) => {
     expect((await store.meetings.findById(first.id))!.endedAt).toBe('2026-03-01T11:00:00.000Z');
   });
 
+  it('remembers when an attendee disconnected: a reconnection clears it, and ending closes their interval at that time', async () => {
+    const workspace = { id: uid('w'), kind: 'network' as const, title: 'Palliative care', createdAt: now() };
+    await store.workspaces.create(workspace);
+    const meetingId = uid('m');
+    await store.meetings.start({
+      id: meetingId, workspaceId: workspace.id, title: 'Review', agenda: [], quorumCountries: null,
+      startedAt: '2026-05-01T09:00:00.000Z', startedBy: 'chair', endedAt: null,
+    });
+    const person = (userId: string) => ({
+      meetingId, userId, name: userId, email: `${userId}@example.eu`, country: 'BE', organisation: 'Org', role: 'lead' as const,
+      firstJoinedAt: '2026-05-01T09:01:00.000Z',
+    });
+    await store.meetings.recordJoin(person('stays'), '2026-05-01T09:01:00.000Z');
+    await store.meetings.recordJoin(person('reloads'), '2026-05-01T09:01:00.000Z');
+    await store.meetings.recordJoin(person('closes-tab'), '2026-05-01T09:01:00.000Z');
+    expect(await store.meetings.recordDisconnect(meetingId, 'reloads', '2026-05-01T09:10:00.000Z')).toBe(true);
+    expect(await store.meetings.recordJoin(person('reloads'), '2026-05-01T09:10:02.000Z')).toBe(false);
+    expect(await store.meetings.recordDisconnect(meetingId, 'closes-tab', '2026-05-01T09:50:00.000Z')).toBe(true);
+    // A second mark keeps the first time.
+    expect(await store.meetings.recordDisconnect(meetingId, 'closes-tab', '2026-05-01T09:55:00.000Z')).toBe(false);
+    expect((await store.meetings.attendance(meetingId)).intervals.find((i) => i.userId === 'closes-tab')!.disconnectedAt).toBe('2026-05-01T09:50:00.000Z');
+    expect(await store.meetings.end(meetingId, '2026-05-01T10:00:00.000Z')).toBe(true);
+    const { intervals } = await store.meetings.attendance(meetingId);
+    const leftAt = Object.fromEntries(intervals.map((i) => [i.userId, i.leftAt]));
+    expect(leftAt).toEqual({ stays: '2026-05-01T10:00:00.000Z', reloads: '2026-05-01T10:00:00.000Z', 'closes-tab': '2026-05-01T09:50:00.000Z' });
+    expect(intervals.every((i) => i.disconnectedAt === null)).toBe(true);
+  });
+
   it('records attendance intervals: a rejoin while present opens nothing, ending closes what is open', async () => {
     const workspace = { id: uid('w'), kind: 'network' as const, title: 'Survivorship', createdAt: now() };
     await store.workspaces.create(workspace);

@@ -206,6 +206,12 @@ export interface IntervalRecord {
   userId: string;
   joinedAt: string;
   leftAt: string | null;
+  /**
+   * While open: when the person's last connection went (they may still come back within
+   * the grace period). A meeting that ends meanwhile closes the interval at this time,
+   * not at its end: someone who closed the tab was not present at the end.
+   */
+  disconnectedAt: string | null;
 }
 
 export interface MeetingRepository {
@@ -217,10 +223,17 @@ export interface MeetingRepository {
   /** Newest first. */
   listForWorkspace(workspaceId: string): Promise<MeetingRecord[]>;
   update(id: string, patch: MeetingPatch): Promise<MeetingRecord | null>;
-  /** Ends a running meeting and closes every open interval at `at`; false if it was not running. */
+  /** Ends a running meeting: every open interval is closed at its `disconnectedAt`, or else at `at`; false if it was not running. */
   end(id: string, at: string): Promise<boolean>;
-  /** Opens an interval unless one is open (a reconnect); keeps the first-join snapshot. Returns whether it opened one. */
+  /**
+   * Opens an interval unless one is open (a reconnect: then it is no longer marked
+   * disconnected); keeps the first-join snapshot. Returns whether it opened one.
+   */
   recordJoin(attendee: AttendeeRecord, at: string): Promise<boolean>;
+  /** Marks the open interval as disconnected at `at` (unless already marked); returns whether it did. */
+  recordDisconnect(meetingId: string, userId: string, at: string): Promise<boolean>;
+  /** Clears the disconnection mark of the open interval (the person is back). */
+  recordReconnect(meetingId: string, userId: string): Promise<void>;
   /** Closes the open interval, if any; returns whether it closed one. */
   recordLeave(meetingId: string, userId: string, at: string): Promise<boolean>;
   attendance(meetingId: string): Promise<{ attendees: AttendeeRecord[]; intervals: IntervalRecord[] }>;

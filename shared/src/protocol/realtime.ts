@@ -84,16 +84,42 @@ export interface Attendee {
   intervals: AttendanceInterval[];
   minutesPresent: number;
   late: boolean;
+  /** Still in the meeting when it ended (someone who closed the tab is not). While it runs: present now. */
+  presentAtEnd: boolean;
+}
+
+/** A member of the workspace who has not joined the meeting (yet). */
+export interface Absentee {
+  userId: string;
+  name: string;
+  country: string;
+  organisation: string;
+  role: string;
+}
+
+/** A moment the quorum was reached or lost, with how many countries were present then. */
+export interface QuorumChange {
+  at: string;
+  met: boolean;
+  countries: number;
 }
 
 export interface MeetingState {
   meeting: Meeting;
   attendees: Attendee[];
+  /** Members who have not joined (after the meeting: who never joined). */
+  absentees: Absentee[];
   /** Countries of attendees present now (or, after the meeting, of everyone who attended). */
   countriesRepresented: string[];
+  /** Countries present now (after the meeting: present at its end). */
+  countriesPresent: string[];
   /** Countries of all the workspace's members. */
   workspaceCountries: string[];
-  quorum: { required: number | null; met: boolean | null };
+  /**
+   * `met`: now, or at the end of an ended meeting. `timeline`: every moment it was reached
+   * or lost (against the current requirement).
+   */
+  quorum: { required: number | null; met: boolean | null; timeline: QuorumChange[] };
 }
 
 /* ---------------------------------------------------------------- events */

@@ -13,6 +13,7 @@ interface OpenInterval {
   meetingId: string;
   userId: string;
   joinedAt: string;
+  disconnectedAt?: string | null;
 }
 
 const personKey = (meetingId: string, userId: string) => `${meetingId}:${userId}`;
@@ -34,7 +35,7 @@ export async function mongoMeetings(db: Db): Promise<MeetingRepository> {
   async function close(open: OpenInterval, at: string): Promise<boolean> {
     await closedIntervals.updateOne(
       { _id: `${open._id}:${open.joinedAt}` },
-      { $setOnInsert: { meetingId: open.meetingId, userId: open.userId, joinedAt: open.joinedAt, leftAt: at } },
+      { $setOnInsert: { meetingId: open.meetingId, userId: open.userId, joinedAt: open.joinedAt, leftAt: at, disconnectedAt: null } },
       { upsert: true },
     );
     return (await openIntervals.deleteOne({ _id: open._id, joinedAt: open.joinedAt })).deletedCount === 1;
@@ -76,7 +77,7 @@ export async function mongoMeetings(db: Db): Promise<MeetingRepository> {
       const released = await running.deleteOne({ _id: meeting.workspaceId, meetingId: id });
       if (released.deletedCount !== 1) return false;
       await meetings.updateOne({ _id: id }, { $set: { endedAt: at } });
-      for (const open of await openIntervals.find({ meetingId: id }).toArray()) await close(open, at);
+      for (const open of await openIntervals.find({ meetingId: id }).toArray()) await close(open, open.disconnectedAt ?? at);
       return true;
     },
     async recordJoin(attendee, at) {
@@ -85,9 +86,18 @@ export async function mongoMeetings(db: Db): Promise<MeetingRepository> {
         await openIntervals.insertOne({ _id: personKey(attendee.meetingId, attendee.userId), meetingId: attendee.meetingId, userId: attendee.userId, joinedAt: at });
         return true;
       } catch (error) {
-        if (isDuplicateKey(error)) return false;
-        throw error;
+        if (!isDuplicateKey(error)) throw error;
+        // Already open: a reconnection within the grace period.
+        await openIntervals.updateOne({ _id: personKey(attendee.meetingId, attendee.userId) }, { $set: { disconnectedAt: null } });
+        return false;
       }
+    },
+    async recordDisconnect(meetingId, userId, at) {
+      const result = await openIntervals.updateOne({ _id: personKey(meetingId, userId), disconnectedAt: null }, { $set: { disconnectedAt: at } });
+      return result.modifiedCount === 1;
+    },
+    async recordReconnect(meetingId, userId) {
+      await openIntervals.updateOne({ _id: personKey(meetingId, userId) }, { $set: { disconnectedAt: null } });
     },
     async recordLeave(meetingId, userId, at) {
       const open = await openIntervals.findOne({ _id: personKey(meetingId, userId) });
@@ -100,8 +110,8 @@ export async function mongoMeetings(db: Db): Promise<MeetingRepository> {
         openIntervals.find({ meetingId }).toArray(),
       ]);
       const intervals: IntervalRecord[] = [
-        ...closed.map((doc) => strip<IntervalRecord>(doc)!),
-        ...open.map((doc) => ({ meetingId, userId: doc.userId, joinedAt: doc.joinedAt, leftAt: null })),
+        ...closed.map((doc) => ({ ...strip<IntervalRecord>(doc)!, disconnectedAt: null })),
+        ...open.map((doc) => ({ meetingId, userId: doc.userId, joinedAt: doc.joinedAt, leftAt: null, disconnectedAt: doc.disconnectedAt ?? null })),
       ].sort((a, b) => a.joinedAt.localeCompare(b.joinedAt));
       return { attendees: people.map((doc) => strip<AttendeeRecord>(doc)!), intervals };
     },

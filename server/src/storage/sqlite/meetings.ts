@@ -29,8 +29,8 @@ export function sqliteMeetings(db: Database.Database): MeetingRepository {
        VALUES (@meetingId, @userId, @name, @email, @country, @organisation, @role, @firstJoinedAt)
        ON CONFLICT (meeting_id, user_id) DO NOTHING`,
     ).run(attendee);
-    const open = statement('SELECT 1 FROM meeting_intervals WHERE meeting_id = ? AND user_id = ? AND left_at IS NULL').get(attendee.meetingId, attendee.userId);
-    if (open) return false;
+    const reconnected = statement('UPDATE meeting_intervals SET disconnected_at = NULL WHERE meeting_id = ? AND user_id = ? AND left_at IS NULL').run(attendee.meetingId, attendee.userId);
+    if (reconnected.changes > 0) return false;
     statement('INSERT INTO meeting_intervals (meeting_id, user_id, joined_at) VALUES (?, ?, ?)').run(attendee.meetingId, attendee.userId, at);
     return true;
   });
@@ -38,7 +38,7 @@ export function sqliteMeetings(db: Database.Database): MeetingRepository {
   const end = db.transaction((id: string, at: string): boolean => {
     const changed = statement('UPDATE meetings SET ended_at = ? WHERE id = ? AND ended_at IS NULL').run(at, id).changes;
     if (changed === 0) return false;
-    statement('UPDATE meeting_intervals SET left_at = ? WHERE meeting_id = ? AND left_at IS NULL').run(at, id);
+    statement('UPDATE meeting_intervals SET left_at = COALESCE(disconnected_at, ?), disconnected_at = NULL WHERE meeting_id = ? AND left_at IS NULL').run(at, id);
     return true;
   });
 
@@ -80,8 +80,19 @@ export function sqliteMeetings(db: Database.Database): MeetingRepository {
     async recordJoin(attendee, at) {
       return join(attendee, at);
     },
+    async recordDisconnect(meetingId, userId, at) {
+      return (
+        statement('UPDATE meeting_intervals SET disconnected_at = ? WHERE meeting_id = ? AND user_id = ? AND left_at IS NULL AND disconnected_at IS NULL').run(at, meetingId, userId)
+          .changes > 0
+      );
+    },
+    async recordReconnect(meetingId, userId) {
+      statement('UPDATE meeting_intervals SET disconnected_at = NULL WHERE meeting_id = ? AND user_id = ? AND left_at IS NULL').run(meetingId, userId);
+    },
     async recordLeave(meetingId, userId, at) {
-      return statement('UPDATE meeting_intervals SET left_at = ? WHERE meeting_id = ? AND user_id = ? AND left_at IS NULL').run(at, meetingId, userId).changes > 0;
+      return (
+        statement('UPDATE meeting_intervals SET left_at = ?, disconnected_at = NULL WHERE meeting_id = ? AND user_id = ? AND left_at IS NULL').run(at, meetingId, userId).changes > 0
+      );
     },
     async attendance(meetingId) {
       const attendees = (statement('SELECT * FROM meeting_attendees WHERE meeting_id = ? ORDER BY first_joined_at').all(meetingId) as Row[]).map(
@@ -102,6 +113,7 @@ export function sqliteMeetings(db: Database.Database): MeetingRepository {
           userId: String(row.user_id),
           joinedAt: String(row.joined_at),
           leftAt: row.left_at === null ? null : String(row.left_at),
+          disconnectedAt: row.disconnected_at === null || row.disconnected_at === undefined ? null : String(row.disconnected_at),
         }),
       );
       return { attendees, intervals };

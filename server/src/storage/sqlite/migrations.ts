@@ -144,4 +144,8 @@ export const SQLITE_MIGRATIONS: readonly string[] = [
   );
   CREATE INDEX notifications_user ON notifications(user_id, created_at);
   `,
+  `
+  -- When an attendee's last connection went while the interval is still open (grace period).
+  ALTER TABLE meeting_intervals ADD COLUMN disconnected_at TEXT;
+  `,
 ];

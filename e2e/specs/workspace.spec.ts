@@ -1,4 +1,4 @@
-/** The workspace page: create a draft from a template, find it, rename and archive it. */
+/** The workspace page: create a draft from a template, find it, rename it; a chair archives and restores it. */
 import { editor, expect, test } from '../fixtures';
 import { CHAIR, CONTRIBUTOR, OBSERVER, WORKSPACE_TITLE } from '../people';
 
@@ -56,10 +56,14 @@ test('a contributor creates a call for expressions of interest and finds its sec
   const renamed = page.getByRole('row', { name: /OMICS call — draft 2/ });
   await expect(renamed).toBeVisible();
 
-  await renamed.getByRole('button', { name: 'Archive OMICS call — draft 2' }).click();
-  await expect(page.getByRole('row', { name: /OMICS call — draft 2/ })).toHaveCount(0);
-  await page.getByLabel(/Show \d+ archived document/).check();
-  await expect(page.getByRole('row', { name: /OMICS call — draft 2/ })).toContainText('Archived');
-  await page.getByRole('button', { name: 'Restore OMICS call — draft 2' }).click();
-  await expect(page.getByRole('row', { name: /OMICS call — draft 2/ })).not.toContainText('Archived');
+  // Archiving the deliverable is for chairs and leads: a contributor is not offered it.
+  await expect(renamed.getByRole('button', { name: /^Archive / })).toHaveCount(0);
+  const chair = await openAs(CHAIR);
+  await chair.goto(`/w/${cast.workspaceId}`);
+  await chair.getByRole('row', { name: /OMICS call — draft 2/ }).getByRole('button', { name: 'Archive OMICS call — draft 2' }).click();
+  await expect(chair.getByRole('row', { name: /OMICS call — draft 2/ })).toHaveCount(0);
+  await chair.getByLabel(/Show \d+ archived document/).check();
+  await expect(chair.getByRole('row', { name: /OMICS call — draft 2/ })).toContainText('Archived');
+  await chair.getByRole('button', { name: 'Restore OMICS call — draft 2' }).click();
+  await expect(chair.getByRole('row', { name: /OMICS call — draft 2/ })).not.toContainText('Archived');
 });

@@ -1,16 +1,21 @@
 /**
- * What outside testing found in the first screens and the way the app is served: the
- * CSP over plain HTTP, precompressed assets, private source maps, and where a relative
- * DATA_DIR lands.
+ * What outside testing found in the first screens, the way the app is served and the
+ * input it takes: the CSP over plain HTTP, precompressed assets, private source maps,
+ * where a relative DATA_DIR lands, control characters in names, who may archive, comments
+ * on archived documents, and agenda items pointing outside their workspace.
  */
 import fs from 'node:fs';
 import path from 'node:path';
 import zlib from 'node:zlib';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { pino } from 'pino';
+import * as Y from 'yjs';
+import type { MeetingState } from '@jane/shared';
+import { createPerson, type TestPerson } from './helpers/people.js';
+import { call, connectRealtime, emitWithAck } from './helpers/realtime.js';
 import { startServer, type JaneServer } from '../src/app.js';
 import { loadConfig } from '../src/config.js';
-import { testConfig } from './helpers/server.js';
+import { startTestServer, testConfig, type TestServer } from './helpers/server.js';
 import { makeTempDir } from './helpers/tempDir.js';
 
 const cleanups: (() => unknown)[] = [];
@@ -87,5 +92,103 @@ describe('configuration', () => {
     const config = loadConfig({ DATA_DIR: './my-data', INIT_CWD: '/srv/jane' });
     expect(config.dataDir).toBe('/srv/jane/my-data');
     expect(loadConfig({ DATA_DIR: '/var/lib/jane' }).dataDir).toBe('/var/lib/jane');
+  });
+});
+
+describe('input and permissions', () => {
+  let server: TestServer;
+  let workspaceId: string;
+  let otherWorkspaceId: string;
+  let admin: TestPerson;
+  let chair: TestPerson;
+  let lead: TestPerson;
+  let contributor: TestPerson;
+  let observer: TestPerson;
+
+  /** A section anchor on the document's first heading, as the outline button makes it. */
+  const sectionAnchor = () => {
+    const position = Buffer.from(Y.encodeRelativePosition(Y.createRelativePositionFromTypeIndex(new Y.Doc().getText('t'), 0))).toString('base64');
+    return { kind: 'section' as const, start: position, end: position, quote: 'Plan' };
+  };
+
+  beforeAll(async () => {
+    server = await startTestServer();
+    const workspaces = await server.store.workspaces.list();
+    workspaceId = workspaces[0]!.id;
+    otherWorkspaceId = workspaces[1]!.id;
+    admin = await createPerson(server, { name: 'Ada Admin', isAdmin: true });
+    chair = await createPerson(server, { name: 'Chiara', roles: { [workspaceId]: 'chair', [otherWorkspaceId]: 'chair' } });
+    lead = await createPerson(server, { name: 'Lena', roles: { [workspaceId]: 'lead' } });
+    contributor = await createPerson(server, { name: 'Carlo', roles: { [workspaceId]: 'contributor' } });
+    observer = await createPerson(server, { name: 'Olga', roles: { [workspaceId]: 'observer' } });
+  });
+  afterAll(() => server?.stop());
+
+  it('refuses line breaks, tabs and invisible direction overrides in names, organisations and titles, with a clear message', async () => {
+    const base = { email: 'newline@example.eu', country: 'BE', organisation: 'Sciensano', password: 'a long enough passphrase' };
+    for (const name of ['Anna\nRossi', 'Anna\tRossi', 'Anna\u202eissoR', 'Anna\u0000']) {
+      const created = await admin.api.post('/api/admin/users', { ...base, name });
+      expect(created.status, JSON.stringify(name)).toBe(400);
+      expect(JSON.stringify(created.body)).toContain('no line breaks, tabs or control characters');
+    }
+    expect((await admin.api.post('/api/admin/users', { ...base, name: 'Anna Rossi', organisation: 'ISS\r\n| evil |' })).status).toBe(400);
+    expect((await admin.api.patch(`/api/admin/users/${contributor.id}`, { name: 'Carlo\nBianchi' })).status).toBe(400);
+    expect((await chair.api.post(`/api/workspaces/${workspaceId}/documents`, { title: 'Plan\n# injected', template: 'blank' })).status).toBe(400);
+    // Ordinary names with accents, apostrophes and hyphens are fine.
+    expect((await admin.api.post('/api/admin/users', { ...base, name: "Zoë O'Brien-Łukasik" })).status).toBe(201);
+  });
+
+  it('lets only chairs and leads archive and restore documents; everyone who may edit renames; the list says who may do what', async () => {
+    const created = await contributor.api.post(`/api/workspaces/${workspaceId}/documents`, { title: 'Deliverable', template: 'blank' });
+    expect(created.status).toBe(201);
+    const documentId: string = created.body.document.id;
+    expect(created.body.document.abilities).toEqual({ edit: true, rename: true, archive: false, comment: true });
+    expect((await contributor.api.patch(`/api/documents/${documentId}`, { archived: true })).status).toBe(403);
+    expect((await contributor.api.patch(`/api/documents/${documentId}`, { title: 'Deliverable v2' })).status).toBe(200);
+    expect((await observer.api.patch(`/api/documents/${documentId}`, { title: 'Observer was here' })).status).toBe(403);
+    const archived = await lead.api.patch(`/api/documents/${documentId}`, { archived: true });
+    expect(archived.status).toBe(200);
+    expect(archived.body.document.abilities).toEqual({ edit: false, rename: true, archive: true, comment: true });
+    const seenByContributor = (await contributor.api.get(`/api/workspaces/${workspaceId}/documents`)).body.documents.find((d: { id: string }) => d.id === documentId);
+    expect(seenByContributor.abilities).toEqual({ edit: false, rename: false, archive: false, comment: false });
+    expect((await contributor.api.patch(`/api/documents/${documentId}`, { archived: false })).status).toBe(403);
+    expect((await chair.api.patch(`/api/documents/${documentId}`, { archived: false })).status).toBe(200);
+  });
+
+  it('keeps contributors from starting threads on (or replying in) an archived document; chairs and leads still can', async () => {
+    const created = await chair.api.post(`/api/workspaces/${workspaceId}/documents`, { title: 'Old plan', template: 'blank' });
+    const documentId: string = created.body.document.id;
+    const thread = await contributor.api.post(`/api/documents/${documentId}/threads`, { anchor: sectionAnchor(), sectionTitle: 'Plan', body: 'Before archiving' });
+    expect(thread.status).toBe(201);
+    await chair.api.patch(`/api/documents/${documentId}`, { archived: true });
+    const refused = await contributor.api.post(`/api/documents/${documentId}/threads`, { anchor: sectionAnchor(), sectionTitle: 'Plan', body: 'After archiving' });
+    expect(refused.status).toBe(403);
+    expect(refused.body.error.message).toContain('archived');
+    expect((await contributor.api.post(`/api/threads/${thread.body.thread.id}/comments`, { body: 'A late reply' })).status).toBe(403);
+    expect((await lead.api.post(`/api/threads/${thread.body.thread.id}/comments`, { body: 'Noted for the next version' })).status).toBe(201);
+    const threads = (await chair.api.get(`/api/documents/${documentId}/threads`)).body.threads;
+    expect(threads).toHaveLength(1);
+    expect(threads[0].comments.map((c: { body: string }) => c.body)).toEqual(['Before archiving', 'Noted for the next version']);
+  });
+
+  it('refuses a meeting agenda item that points to a document of another workspace, over REST and socket.io', async () => {
+    const foreign = await chair.api.post(`/api/workspaces/${otherWorkspaceId}/documents`, { title: 'Foreign plan', template: 'blank' });
+    const own = await chair.api.post(`/api/workspaces/${workspaceId}/documents`, { title: 'Own plan', template: 'blank' });
+    const agenda = (documentId: string) => [{ title: 'Scope', documentId, sectionTitle: null }];
+    const rest = await chair.api.post(`/api/workspaces/${workspaceId}/meetings`, { title: 'Review', agenda: agenda(foreign.body.document.id) });
+    expect(rest.status).toBe(400);
+    expect(rest.body.error.message).toContain('not in this workspace');
+    const socket = await connectRealtime(server.url, chair.api.cookie);
+    try {
+      const refused = await emitWithAck(socket, 'meeting:start', { workspaceId, title: 'Review', agenda: agenda('no-such-document') });
+      expect(refused).toMatchObject({ ok: false, error: { code: 'invalid_request' } });
+      const started = await call<MeetingState>(socket, 'meeting:start', { workspaceId, title: 'Review', agenda: agenda(own.body.document.id) });
+      expect(started.meeting.agenda[0]!.documentId).toBe(own.body.document.id);
+      const changed = await emitWithAck(socket, 'meeting:update', { meetingId: started.meeting.id, agenda: agenda(foreign.body.document.id) });
+      expect(changed).toMatchObject({ ok: false, error: { code: 'invalid_request' } });
+      await call(socket, 'meeting:end', { meetingId: started.meeting.id });
+    } finally {
+      socket.disconnect();
+    }
   });
 });

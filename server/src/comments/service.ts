@@ -22,6 +22,8 @@ import { requireDocumentAccess } from '../documents/access.js';
 import type { CommentRecord, NotificationRecord, Store, ThreadRecord, UserRecord } from '../storage/port.js';
 import { requireWorkspaceAccess } from '../workspaces/access.js';
 
+const ARCHIVED_REFUSAL = 'This document is archived: only chairs and leads can comment on it. Ask one of them to restore it.';
+
 export interface CommentEventMap {
   threadChanged: [{ documentId: string; thread: ThreadView }];
   threadRemoved: [{ workspaceId: string; documentId: string; threadId: string }];
@@ -133,7 +135,8 @@ export class CommentService extends EventEmitter<CommentEventMap> {
   }
 
   async createThread(user: UserRecord, documentId: string, request: CreateThreadRequest): Promise<ThreadView> {
-    const { document } = await requireDocumentAccess(this.store, user, documentId);
+    const { document, abilities } = await requireDocumentAccess(this.store, user, documentId);
+    if (!abilities.comment) throw new ForbiddenError(ARCHIVED_REFUSAL);
     checkAnchor(request.anchor);
     const now = new Date().toISOString();
     const thread: ThreadRecord = {
@@ -166,7 +169,8 @@ export class CommentService extends EventEmitter<CommentEventMap> {
   }
 
   async reply(user: UserRecord, threadId: string, body: string): Promise<ThreadView> {
-    const { thread, document } = await this.threadAccess(user, threadId);
+    const { thread, document, abilities } = await this.threadAccess(user, threadId);
+    if (!abilities.comment) throw new ForbiddenError(ARCHIVED_REFUSAL);
     const earlier = await this.store.threads.listComments([threadId]);
     const comment: CommentRecord = {
       id: newId(),

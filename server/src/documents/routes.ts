@@ -7,6 +7,7 @@ import {
   IdSchema,
   UpdateDocumentRequestSchema,
   type DocumentMeta,
+  type Role,
 } from '@jane/shared';
 import type { AppContext } from '../context.js';
 import { ForbiddenError } from '../errors.js';
@@ -15,30 +16,35 @@ import { requireUser } from '../auth/requestUser.js';
 import type { DocumentRecord } from '../storage/port.js';
 import { parseOrThrow } from '../validation.js';
 import { requireWorkspaceAccess } from '../workspaces/access.js';
-import { requireDocumentAccess } from './access.js';
+import { documentAbilities, requireDocumentAccess } from './access.js';
 
 export function documentRoutes(ctx: AppContext): Router {
   const router = Router();
   const { store } = ctx;
 
-  async function present(records: DocumentRecord[]): Promise<DocumentMeta[]> {
+  /** Documents as `role` sees them, with what that role may do with each. */
+  async function present(records: DocumentRecord[], role: Role | null): Promise<DocumentMeta[]> {
     const editorIds = [...new Set(records.map((r) => r.updatedBy).filter((id): id is string => id !== null))];
     const names = new Map((await store.users.findManyByIds(editorIds)).map((u) => [u.id, u.name]));
-    return records.map(({ updatedBy, ...rest }) => ({ ...rest, updatedByName: updatedBy ? (names.get(updatedBy) ?? null) : null }));
+    return records.map(({ updatedBy, ...rest }) => ({
+      ...rest,
+      updatedByName: updatedBy ? (names.get(updatedBy) ?? null) : null,
+      abilities: documentAbilities(role, rest),
+    }));
   }
 
   router.get('/workspaces/:workspaceId/documents', async (req, res) => {
     const user = requireUser(req);
     const workspaceId = parseOrThrow(IdSchema, req.params.workspaceId, 'workspace id');
-    await requireWorkspaceAccess(store, user, workspaceId);
-    res.json({ documents: await present(await store.documents.listForWorkspace(workspaceId)) });
+    const { role } = await requireWorkspaceAccess(store, user, workspaceId);
+    res.json({ documents: await present(await store.documents.listForWorkspace(workspaceId), role) });
   });
 
   router.post('/workspaces/:workspaceId/documents', async (req, res) => {
     const user = requireUser(req);
     const workspaceId = parseOrThrow(IdSchema, req.params.workspaceId, 'workspace id');
     const body = parseOrThrow(CreateDocumentRequestSchema, req.body);
-    await requireWorkspaceAccess(store, user, workspaceId, canEditDrafts, 'Observers cannot create documents.');
+    const { role } = await requireWorkspaceAccess(store, user, workspaceId, canEditDrafts, 'Observers cannot create documents.');
     const now = new Date().toISOString();
     const document: DocumentRecord = {
       id: newId(),
@@ -54,7 +60,7 @@ export function documentRoutes(ctx: AppContext): Router {
     // Content first: a document row never exists without its starting content.
     await store.content.append([{ docId: document.id, data: buildTemplateUpdate(body.template, body.title), userId: user.id }], now);
     await store.documents.create(document);
-    const [meta] = await present([document]);
+    const [meta] = await present([document], role);
     res.status(201).json({ document: meta });
   });
 
@@ -62,7 +68,7 @@ export function documentRoutes(ctx: AppContext): Router {
     const user = requireUser(req);
     const documentId = parseOrThrow(IdSchema, req.params.documentId, 'document id');
     const access = await requireDocumentAccess(store, user, documentId);
-    const [meta] = await present([access.document]);
+    const [meta] = await present([access.document], access.role);
     res.json({ document: meta, workspace: access.workspace, myRole: access.role, canEdit: access.canEdit });
   });
 
@@ -71,12 +77,14 @@ export function documentRoutes(ctx: AppContext): Router {
     const documentId = parseOrThrow(IdSchema, req.params.documentId, 'document id');
     const body = parseOrThrow(UpdateDocumentRequestSchema, req.body);
     const access = await requireDocumentAccess(store, user, documentId);
-    if (!canEditDrafts(access.role)) throw new ForbiddenError('Observers cannot rename or archive documents.');
-    const updated = await store.documents.update(documentId, body);
-    if (body.archived !== undefined && body.archived !== access.document.archived) {
-      ctx.accessEvents.emit('documentChanged', { documentId });
+    const archiving = body.archived !== undefined && body.archived !== access.document.archived;
+    if (archiving && !access.abilities.archive) throw new ForbiddenError('Only chairs and leads can archive or restore documents.');
+    if (body.title !== undefined && body.title !== access.document.title && !access.abilities.rename) {
+      throw new ForbiddenError(access.document.archived ? 'This document is archived. Ask a chair or lead to restore it first.' : 'Observers cannot rename documents.');
     }
-    const [meta] = await present([updated!]);
+    const updated = await store.documents.update(documentId, body);
+    if (archiving) ctx.accessEvents.emit('documentChanged', { documentId });
+    const [meta] = await present([updated!], access.role);
     res.json({ document: meta });
   });
 

@@ -7,7 +7,7 @@ import { EventEmitter } from 'node:events';
 import { abilitiesOf, type MeetingState, type StartMeetingRequest, type UpdateMeetingRequest } from '@jane/shared';
 import type { Store, UserRecord } from '../storage/port.js';
 import { DuplicateKeyError } from '../storage/port.js';
-import { ConflictError, NotFoundError } from '../errors.js';
+import { BadRequestError, ConflictError, NotFoundError } from '../errors.js';
 import { newId } from '../ids.js';
 import { requireWorkspaceAccess } from '../workspaces/access.js';
 import { buildMeetingState } from './attendance.js';
@@ -55,8 +55,20 @@ export class MeetingService extends EventEmitter<MeetingEventMap> {
     return { meeting, ...access };
   }
 
+  /** Agenda items may point only at documents of the meeting's own workspace (400 otherwise). */
+  private async checkAgenda(workspaceId: string, agenda: StartMeetingRequest['agenda']): Promise<void> {
+    for (const item of agenda ?? []) {
+      if (!item.documentId) continue;
+      const document = await this.store.documents.findById(item.documentId);
+      if (!document || document.workspaceId !== workspaceId) {
+        throw new BadRequestError(`The agenda item “${item.title}” points to a document that is not in this workspace.`);
+      }
+    }
+  }
+
   async start(user: UserRecord, workspaceId: string, request: StartMeetingRequest & { title: string }): Promise<MeetingState> {
     await requireWorkspaceAccess(this.store, user, workspaceId, chairOnly, CHAIR_REFUSAL);
+    await this.checkAgenda(workspaceId, request.agenda);
     const id = newId();
     try {
       await this.store.meetings.start({
@@ -79,6 +91,7 @@ export class MeetingService extends EventEmitter<MeetingEventMap> {
   async update(user: UserRecord, meetingId: string, patch: UpdateMeetingRequest): Promise<MeetingState> {
     const { meeting } = await this.requireChair(user, meetingId);
     if (meeting.endedAt) throw new ConflictError('This meeting has ended.');
+    await this.checkAgenda(meeting.workspaceId, patch.agenda);
     await this.store.meetings.update(meetingId, {
       ...(patch.title !== undefined ? { title: patch.title } : {}),
       ...(patch.quorumCountries !== undefined ? { quorumCountries: patch.quorumCountries } : {}),

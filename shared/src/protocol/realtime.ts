@@ -5,6 +5,7 @@
  * acknowledgement callback answering {@link Ack}.
  */
 import { z } from 'zod';
+import { singleLine } from '../schemas/text.js';
 import { IdSchema } from '../schemas/api.js';
 import { ACTIVITIES, type ConnectionPresence } from '../domain/presence.js';
 import type { NotificationView, ThreadView } from '../schemas/comments.js';
@@ -28,14 +29,14 @@ export type PresenceUpdate = z.infer<typeof PresenceUpdateSchema>;
 /* ---------------------------------------------------------------- meetings */
 
 export const AgendaItemSchema = z.strictObject({
-  title: z.string().trim().min(1).max(300),
+  title: singleLine(300),
   documentId: IdSchema.nullable().default(null),
   sectionTitle: z.string().trim().max(300).nullable().default(null),
 });
 export type AgendaItem = z.infer<typeof AgendaItemSchema>;
 
 export const StartMeetingRequestSchema = z.strictObject({
-  title: z.string().trim().min(1, 'Give the meeting a title').max(200),
+  title: singleLine(200, 'Give the meeting a title'),
   agenda: z.array(AgendaItemSchema).max(50).default([]),
   /** Minimum number of countries represented for quorum; null: no quorum rule. */
   quorumCountries: z.number().int().min(1).max(60).nullable().default(null),
@@ -44,7 +45,7 @@ export type StartMeetingRequest = z.input<typeof StartMeetingRequestSchema>;
 
 export const UpdateMeetingRequestSchema = z
   .strictObject({
-    title: z.string().trim().min(1).max(200).optional(),
+    title: singleLine(200).optional(),
     agenda: z.array(AgendaItemSchema).max(50).optional(),
     quorumCountries: z.number().int().min(1).max(60).nullable().optional(),
   })

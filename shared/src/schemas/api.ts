@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { optionalSingleLine, singleLine } from './text.js';
 import { DOCUMENT_TEMPLATES, WORKSPACE_KINDS, type DocumentTemplate, type WorkspaceKind } from '../domain/workspaces.js';
 import type { Role } from '../domain/roles.js';
 import { CountrySchema } from './countries.js';
@@ -61,6 +62,18 @@ export interface DocumentMeta {
   updatedAt: string;
   /** Display name of the last person whose edit was saved, if any. */
   updatedByName: string | null;
+  /** What the person asking may do with it (the client shows only these actions). */
+  abilities: DocumentAbilities;
+}
+
+export interface DocumentAbilities {
+  /** Change its content (not an observer, not archived). */
+  edit: boolean;
+  rename: boolean;
+  /** Archive it, or restore it when archived. */
+  archive: boolean;
+  /** Start threads and reply (on an archived document: only those who may restore it). */
+  comment: boolean;
 }
 
 export interface InvitationMembership {
@@ -94,9 +107,9 @@ export interface ApiErrorBody {
 
 /* ------------------------------------------------------------------ requests */
 
-const name = z.string().trim().min(1, 'Enter a name').max(120);
+const name = singleLine(120, 'Enter a name');
 const email = z.string().trim().toLowerCase().email('Enter a valid email address').max(254);
-const organisation = z.string().trim().min(1, 'Enter an organisation').max(200);
+const organisation = singleLine(200, 'Enter an organisation');
 /** At least 10 characters; long passphrases welcome. */
 export const PasswordSchema = z.string().min(10, 'Use at least 10 characters').max(1024);
 
@@ -142,7 +155,7 @@ export type UpdateUserRequest = z.input<typeof UpdateUserRequestSchema>;
 
 export const CreateInvitationRequestSchema = z.strictObject({
   email,
-  name: z.string().trim().max(120).default(''),
+  name: optionalSingleLine(120).default(''),
   memberships: z.array(membershipInput).max(50).default([]),
   /** Days until the link expires (default 14). */
   expiresInDays: z.number().int().min(1).max(90).default(14),
@@ -159,14 +172,14 @@ export type AcceptInvitationRequest = z.input<typeof AcceptInvitationRequestSche
 
 export const CreateWorkspaceRequestSchema = z.strictObject({
   kind: WorkspaceKindSchema,
-  title: z.string().trim().min(1, 'Enter a title').max(200),
+  title: singleLine(200, 'Enter a title'),
 });
 export type CreateWorkspaceRequest = z.input<typeof CreateWorkspaceRequestSchema>;
 
 export const UpdateWorkspaceRequestSchema = z
   .strictObject({
     kind: WorkspaceKindSchema.optional(),
-    title: z.string().trim().min(1, 'Enter a title').max(200).optional(),
+    title: singleLine(200, 'Enter a title').optional(),
   })
   .refine((body) => Object.keys(body).length > 0, { message: 'Nothing to change' });
 export type UpdateWorkspaceRequest = z.input<typeof UpdateWorkspaceRequestSchema>;
@@ -175,14 +188,14 @@ export const SetMemberRequestSchema = z.strictObject({ role: RoleSchema });
 export type SetMemberRequest = z.input<typeof SetMemberRequestSchema>;
 
 export const CreateDocumentRequestSchema = z.strictObject({
-  title: z.string().trim().min(1, 'Enter a title').max(200),
+  title: singleLine(200, 'Enter a title'),
   template: DocumentTemplateSchema.default('blank'),
 });
 export type CreateDocumentRequest = z.input<typeof CreateDocumentRequestSchema>;
 
 export const UpdateDocumentRequestSchema = z
   .strictObject({
-    title: z.string().trim().min(1, 'Enter a title').max(200).optional(),
+    title: singleLine(200, 'Enter a title').optional(),
     archived: z.boolean().optional(),
   })
   .refine((body) => Object.keys(body).length > 0, { message: 'Nothing to change' });

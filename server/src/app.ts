@@ -18,6 +18,7 @@ import { AppError, ForbiddenError, NotFoundError, TooManyRequestsError } from '.
 import { isOriginAllowed } from './auth/origin.js';
 import { authRoutes } from './auth/routes.js';
 import { SESSION_COOKIE, SessionService, readCookie } from './auth/sessions.js';
+import { LiveSessions } from './auth/liveSessions.js';
 import { attachCollabServer, type CollabServer } from './collab/collabServer.js';
 import { clientAssets } from './web/clientAssets.js';
 import { commentRoutes } from './comments/routes.js';
@@ -201,12 +202,14 @@ export async function startServer(config: Config, options: ServerOptions = {}): 
   const logger = options.logger ?? pino({ level: config.logLevel });
   const store = options.store ?? (await openStore(config));
   await seedJaneWorkspaces(store);
+  const accessEvents = new AccessEvents();
   const ctx: AppContext = {
     config,
     store,
     logger,
     sessions: new SessionService(store, config),
-    accessEvents: new AccessEvents(),
+    accessEvents,
+    liveSessions: new LiveSessions(store, accessEvents, logger.child({ module: 'sessions' })),
     health: { draining: false, redis: () => 'not-configured' },
   };
   const meetings = new MeetingService(store);
@@ -250,6 +253,7 @@ export async function startServer(config: Config, options: ServerOptions = {}): 
         // Readiness goes off first, so that a load balancer stops sending new clients.
         ctx.health.draining = true;
         clearInterval(sessionSweep);
+        ctx.liveSessions.close();
         await collab.close(timeoutMs);
         logger.info('shutdown: collaboration closed');
         await realtime.close();

@@ -3,16 +3,25 @@ import type { Logger } from 'pino';
 import type { Config } from './config.js';
 import type { Store } from './storage/port.js';
 import type { SessionService } from './auth/sessions.js';
+import type { LiveSessions } from './auth/liveSessions.js';
 
-/** Events about who may access what; transports listen to close what is no longer allowed. */
+/**
+ * Events about who may access what; transports listen to close what is no longer
+ * allowed. They are relayed to the other instances (`fromCluster` marks a relayed one),
+ * so a listener acts on its own instance's connections only.
+ */
 export interface AccessEventMap {
   /** A member was added, removed, or changed role in a workspace. */
-  membershipChanged: [{ workspaceId: string; userId: string }];
+  membershipChanged: [{ workspaceId: string; userId: string; fromCluster?: boolean }];
   /** An account was deactivated or its sessions revoked. */
-  userSignedOut: [{ userId: string }];
+  userSignedOut: [{ userId: string; fromCluster?: boolean }];
+  /** One session was signed out. */
+  sessionEnded: [{ tokenHash: string; fromCluster?: boolean }];
   /** A document was archived or restored (archived documents open read-only). */
-  documentChanged: [{ documentId: string }];
+  documentChanged: [{ documentId: string; fromCluster?: boolean }];
 }
+
+export const ACCESS_EVENTS = ['membershipChanged', 'userSignedOut', 'sessionEnded', 'documentChanged'] as const satisfies readonly (keyof AccessEventMap)[];
 
 export class AccessEvents extends EventEmitter<AccessEventMap> {}
 
@@ -30,5 +39,7 @@ export interface AppContext {
   logger: Logger;
   sessions: SessionService;
   accessEvents: AccessEvents;
+  /** Closes live connections whose session ended. */
+  liveSessions: LiveSessions;
   health: HealthState;
 }

@@ -66,7 +66,11 @@ export function authRoutes(ctx: AppContext): Router {
   });
 
   router.post('/auth/logout', async (req, res) => {
-    if (req.sessionToken) await ctx.sessions.destroy(req.sessionToken);
+    if (req.sessionToken) {
+      const tokenHash = await ctx.sessions.destroy(req.sessionToken);
+      // Every tab, every instance: its /collab sockets close with 4401, socket.io disconnects.
+      ctx.accessEvents.emit('sessionEnded', { tokenHash });
+    }
     res.setHeader('Set-Cookie', ctx.sessions.clearCookie(isSecure(req)));
     res.status(204).end();
   });

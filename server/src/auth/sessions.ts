@@ -6,6 +6,7 @@ import type { IncomingMessage } from 'node:http';
 import type { Config } from '../config.js';
 import type { Store, UserRecord } from '../storage/port.js';
 import { hashSecret, newSecret } from '../ids.js';
+import type { LiveSession } from './liveSessions.js';
 
 export const SESSION_COOKIE = 'jane_session';
 
@@ -29,6 +30,8 @@ export function readCookie(header: string | undefined, name: string): string | n
 export interface SessionUser {
   user: UserRecord;
   token: string;
+  /** The session as a live connection registers it (see liveSessions.ts). */
+  session: LiveSession;
 }
 
 export class SessionService {
@@ -52,6 +55,11 @@ export class SessionService {
 
   /** The active user behind a session token, or null (unknown, expired, deactivated). */
   async resolve(token: string | null): Promise<UserRecord | null> {
+    return (await this.resolveSession(token))?.user ?? null;
+  }
+
+  /** The session and its active user, or null (unknown, expired, deactivated). */
+  async resolveSession(token: string | null): Promise<SessionUser | null> {
     if (!token || token.length > 100) return null;
     const session = await this.store.sessions.find(hashSecret(token));
     if (!session) return null;
@@ -60,18 +68,20 @@ export class SessionService {
       return null;
     }
     const user = await this.store.users.findById(session.userId);
-    return user && user.active ? user : null;
+    if (!user || !user.active) return null;
+    return { user, token, session: { tokenHash: session.tokenHash, userId: user.id, expiresAt: session.expiresAt } };
   }
 
   /** Resolves the session of an HTTP request (REST, WebSocket upgrade, socket.io handshake). */
   async fromRequest(req: IncomingMessage): Promise<SessionUser | null> {
-    const token = readCookie(req.headers.cookie, SESSION_COOKIE);
-    const user = await this.resolve(token);
-    return user && token ? { user, token } : null;
+    return this.resolveSession(readCookie(req.headers.cookie, SESSION_COOKIE));
   }
 
-  async destroy(token: string): Promise<void> {
-    await this.store.sessions.delete(hashSecret(token));
+  /** Signs the session out: deleted from the store; returns its hash (its live connections must close). */
+  async destroy(token: string): Promise<string> {
+    const tokenHash = hashSecret(token);
+    await this.store.sessions.delete(tokenHash);
+    return tokenHash;
   }
 
   /** `Set-Cookie` value for a new session. */

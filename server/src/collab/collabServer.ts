@@ -71,10 +71,14 @@ export async function attachCollabServer(ctx: AppContext, httpServer: HttpServer
   let pendingUpgrades = 0;
   let closing = false;
 
+  /** Per connection: stops watching its session. */
+  const sessionWatches = new Map<CollabConnection, () => void>();
   const hooks = {
     onDocumentBroken: (doc: Parameters<DocumentRegistry['reload']>[0]) => registry.reload(doc),
     onClose: (connection: CollabConnection) => {
       connections.delete(connection);
+      sessionWatches.get(connection)?.();
+      sessionWatches.delete(connection);
       const doc = connection.document;
       if (doc) registry.release(doc, connection);
     },
@@ -83,6 +87,7 @@ export async function attachCollabServer(ctx: AppContext, httpServer: HttpServer
   function onConnection(ws: WebSocket, info: ConnectionInfo): void {
     const connection = new CollabConnection(ws, info, hooks, log);
     connections.add(connection);
+    sessionWatches.set(connection, ctx.liveSessions.register(info.session, () => connection.close(CloseCode.Unauthorized, 'signed out')));
     registry.acquire(info.documentId, connection).then(
       (doc) => {
         if (ws.readyState !== ws.OPEN) {
@@ -109,6 +114,7 @@ export async function attachCollabServer(ctx: AppContext, httpServer: HttpServer
         userId: user.id,
         canEdit: access.canEdit,
         wantsAcks: url.searchParams.get(COLLAB_ACK_PARAM) === '1',
+        session: session.session,
         identity: {
           id: user.id,
           name: user.name,
@@ -194,11 +200,6 @@ export async function attachCollabServer(ctx: AppContext, httpServer: HttpServer
   }
   ctx.accessEvents.on('membershipChanged', ({ workspaceId, userId }) => {
     void recheck((c) => c.info.workspaceId === workspaceId && c.info.userId === userId);
-  });
-  ctx.accessEvents.on('userSignedOut', ({ userId }) => {
-    for (const connection of [...connections]) {
-      if (connection.info.userId === userId) connection.close(CloseCode.Unauthorized, 'signed out');
-    }
   });
   ctx.accessEvents.on('documentChanged', ({ documentId }) => {
     void recheck((c) => c.info.documentId === documentId);

@@ -19,6 +19,7 @@ import {
   SYNC_UPDATE,
 } from '@jane/shared';
 import type { AwarenessIdentity } from './awarenessGuard.js';
+import type { LiveSession } from '../auth/liveSessions.js';
 import type { DocumentPeer, LiveDocument } from './liveDocument.js';
 import { encodeAwarenessMessage, encodeSavedMessage, encodeSyncStep1, encodeSyncStep2 } from './messages.js';
 
@@ -40,6 +41,8 @@ export interface ConnectionInfo {
   canEdit: boolean;
   /** The client asked for MESSAGE_SAVED acknowledgements. */
   wantsAcks: boolean;
+  /** The session it was opened with: the connection closes (4401) when that ends. */
+  session: LiveSession;
 }
 
 export interface ConnectionHooks {

@@ -18,6 +18,8 @@ import type { UserRecord } from '../storage/port.js';
 import { registerDocumentThreads, relayCommentEvents } from './documentThreads.js';
 import { MeetingAttendance } from './meetingAttendance.js';
 import { PresenceService } from './presence.js';
+import { relayAccessEvents } from './clusterEvents.js';
+import type { LiveSession } from '../auth/liveSessions.js';
 import { documentRoom, userRoom, workspaceRoom, type RealtimeIO, type RealtimeSocket } from './types.js';
 
 const KNOWN_EVENTS = new Set([
@@ -103,10 +105,13 @@ export async function attachRealtime(
   const presence = new PresenceService(io, ctx.store, meetings, log);
   const attendance = new MeetingAttendance(io, ctx.store, meetings, options.meetingGraceMs, log);
 
+  /** Sessions of sockets between the handshake and the connection event. */
+  const handshakeSessions = new Map<string, LiveSession>();
   io.use(async (socket, next) => {
     try {
       const session = await ctx.sessions.fromRequest(socket.request);
       if (!session) return next(new Error('unauthenticated'));
+      handshakeSessions.set(socket.id, session.session);
       const user = session.user;
       const now = new Date().toISOString();
       socket.data = {
@@ -138,6 +143,15 @@ export async function attachRealtime(
   });
 
   io.on('connection', (socket: RealtimeSocket) => {
+    const session = handshakeSessions.get(socket.id);
+    handshakeSessions.delete(socket.id);
+    if (!session) {
+      socket.disconnect(true);
+      return;
+    }
+    // Disconnected when its session ends (sign-out anywhere, deactivation, expiry).
+    const stopWatching = ctx.liveSessions.register(session, () => socket.disconnect(true));
+    socket.on('disconnect', stopWatching);
     socket.join([userRoom(socket.data.userId), ...socket.data.workspaceIds.map(workspaceRoom)]);
     presence.register(socket);
     attendance.register(socket);
@@ -181,20 +195,15 @@ export async function attachRealtime(
       socket.emit('access:changed', { workspaceId });
     }
   }
-  io.on('access:membershipChanged', ({ workspaceId, userId, isMember }) => {
-    void applyMembership(workspaceId, userId, isMember);
-  });
+  // Raised here or relayed from another instance: each instance updates its own sockets.
   ctx.accessEvents.on('membershipChanged', ({ workspaceId, userId }) => {
     void (async () => {
       const user = await ctx.store.users.findById(userId);
       const isMember = Boolean(user?.isAdmin) || (await ctx.store.memberships.find(workspaceId, userId)) !== null;
       await applyMembership(workspaceId, userId, isMember);
-      if (redis) io.serverSideEmit('access:membershipChanged', { workspaceId, userId, isMember });
     })().catch((error) => log.error({ err: error }, 'applying a membership change failed'));
   });
-  ctx.accessEvents.on('userSignedOut', ({ userId }) => {
-    io.in(userRoom(userId)).disconnectSockets(true);
-  });
+  relayAccessEvents(io, ctx.accessEvents, log);
 
   await attendance.recoverAfterRestart();
 

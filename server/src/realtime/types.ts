@@ -1,5 +1,6 @@
 import type { Server, Socket } from 'socket.io';
 import type { Activity, ClientToServerEvents, ServerToClientEvents } from '@jane/shared';
+import type { RelayedAccessEvent } from './clusterEvents.js';
 
 /** What the server knows about one connection; shared across instances through the adapter. */
 export interface SocketData {
@@ -29,7 +30,7 @@ export interface SocketData {
 
 /** Events between server instances (through the Redis adapter). */
 export interface InterServerEvents {
-  'access:membershipChanged': (event: { workspaceId: string; userId: string; isMember: boolean }) => void;
+  'access:event': (event: RelayedAccessEvent) => void;
 }
 
 export type RealtimeIO = Server<ClientToServerEvents, ServerToClientEvents, InterServerEvents, SocketData>;

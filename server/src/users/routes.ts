@@ -73,8 +73,13 @@ export function userAdminRoutes(ctx: AppContext): Router {
     const { password, ...rest } = body;
     const patch: UserPatch = { ...rest };
     if (password) patch.passwordHash = await hashPassword(password, ctx.config.scryptCost);
+    const before = await store.users.findById(userId);
     const user = await store.users.update(userId, patch);
     if (!user) throw new NotFoundError('There is no such account.');
+    if (before && before.isAdmin !== user.isAdmin) {
+      // Administrators are in every workspace: open connections gain or lose them now.
+      for (const workspace of await store.workspaces.list()) ctx.accessEvents.emit('membershipChanged', { workspaceId: workspace.id, userId });
+    }
     if (body.active === false || password) {
       await store.sessions.deleteForUser(userId);
       ctx.accessEvents.emit('userSignedOut', { userId });

@@ -58,6 +58,10 @@ export function workspaceRoutes(ctx: AppContext): Router {
     const body = parseOrThrow(CreateWorkspaceRequestSchema, req.body);
     const workspace: WorkspaceRecord = { id: newId(), ...body, createdAt: new Date().toISOString() };
     await store.workspaces.create(workspace);
+    // Administrators are members of every workspace: their open connections join it.
+    for (const admin of (await store.users.list()).filter((u) => u.isAdmin && u.active)) {
+      ctx.accessEvents.emit('membershipChanged', { workspaceId: workspace.id, userId: admin.id });
+    }
     res.status(201).json({ workspace });
   });
 

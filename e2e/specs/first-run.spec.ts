@@ -16,6 +16,10 @@ test('first-run setup creates the administrator through the UI, then sign-out an
   await expect(page.getByRole('alert')).toContainText('Some details need correcting');
   await expect(page.locator('#setup-password-error')).toHaveText('Use at least 10 characters');
   await expect(page.getByLabel('Password')).toHaveAttribute('aria-invalid', 'true');
+  // The summary says what the field says: the country is picked from a list, not typed as a code.
+  const summary = page.getByRole('alert').filter({ hasText: 'Some details need correcting' });
+  await expect(page.locator('#setup-country-error')).toHaveText('Choose your country from the list');
+  await expect(summary.getByRole('listitem').filter({ hasText: /country/i })).toHaveText(['Choose your country from the list']);
 
   await page.getByLabel('Full name').fill(ADMIN.name);
   await page.getByLabel('Email address').fill(ADMIN.email);

@@ -161,6 +161,7 @@ export const en = {
   'document.titleLabel': 'Document title',
   'document.editorLabel': 'Document text',
   'document.editorRegion': 'Editor',
+  'document.skipToEditor': 'Skip to editor',
   'document.backToWorkspace': 'Back to the workspace',
   'document.readOnlyNotice': 'You can read this document and follow edits live. As {role} in this workspace you cannot change it.',
   'document.archivedNotice': 'This document is archived and read-only. Restore it from the workspace page to edit it again.',

@@ -19,9 +19,11 @@ export interface AccessEventMap {
   sessionEnded: [{ tokenHash: string; fromCluster?: boolean }];
   /** A document was archived or restored (archived documents open read-only). */
   documentChanged: [{ documentId: string; fromCluster?: boolean }];
+  /** An administrator set a new password: waits from failed sign-ins end. */
+  passwordReset: [{ email: string; fromCluster?: boolean }];
 }
 
-export const ACCESS_EVENTS = ['membershipChanged', 'userSignedOut', 'sessionEnded', 'documentChanged'] as const satisfies readonly (keyof AccessEventMap)[];
+export const ACCESS_EVENTS = ['membershipChanged', 'userSignedOut', 'sessionEnded', 'documentChanged', 'passwordReset'] as const satisfies readonly (keyof AccessEventMap)[];
 
 export class AccessEvents extends EventEmitter<AccessEventMap> {}
 

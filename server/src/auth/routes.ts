@@ -8,26 +8,32 @@ import {
 } from '@jane/shared';
 import type { AppContext } from '../context.js';
 import { ConflictError, GoneError, NotFoundError, UnauthorizedError } from '../errors.js';
-import { hashSecret } from '../ids.js';
+import { hashSecret, newSecret } from '../ids.js';
 import type { UserRecord } from '../storage/port.js';
 import { createAccount } from '../users/createAccount.js';
 import { presentUser } from '../users/present.js';
 import { parseOrThrow } from '../validation.js';
-import { LoginThrottle } from './loginThrottle.js';
+import { DEVICE_COOKIE, LoginThrottle } from './loginThrottle.js';
+import { readCookie } from './sessions.js';
 import { decoyPasswordHash, verifyPassword } from './passwords.js';
 import { requireUser } from './requestUser.js';
 
 export function authRoutes(ctx: AppContext): Router {
   const router = Router();
   const throttle = new LoginThrottle();
+  ctx.accessEvents.on('passwordReset', ({ email }) => void throttle.clear(email));
   let setupInProgress = false;
 
   const isSecure = (req: Request) => req.secure || Boolean(ctx.config.publicUrl?.startsWith('https://'));
 
   async function signIn(req: Request, res: Response, user: UserRecord): Promise<void> {
     const { token, expiresAt } = await ctx.sessions.create(user.id);
-    res.setHeader('Set-Cookie', ctx.sessions.cookie(token, expiresAt, isSecure(req)));
+    res.append('Set-Cookie', ctx.sessions.cookie(token, expiresAt, isSecure(req)));
   }
+
+  /** A long-lived, sign-in-only cookie naming this browser (see loginThrottle.ts). */
+  const deviceCookie = (device: string, secure: boolean) =>
+    `${DEVICE_COOKIE}=${device}; Path=/api/auth; HttpOnly; SameSite=Lax; Max-Age=${365 * 86_400}${secure ? '; Secure' : ''}`;
 
   router.get('/setup', async (_req, res) => {
     res.json({ needsSetup: (await ctx.store.users.count()) === 0 });
@@ -51,16 +57,20 @@ export function authRoutes(ctx: AppContext): Router {
 
   router.post('/auth/login', async (req, res) => {
     const body = parseOrThrow(LoginRequestSchema, req.body);
-    const address = req.ip ?? 'unknown';
-    await throttle.check(body.email, address);
+    const context = { email: body.email, address: req.ip ?? 'unknown', device: readCookie(req.headers.cookie, DEVICE_COOKIE) };
+    await throttle.check(context);
     const user = await ctx.store.users.findByEmail(body.email);
     const valid = await verifyPassword(body.password, user?.passwordHash ?? (await decoyPasswordHash(ctx.config.scryptCost)));
     if (!user || !valid || !user.active) {
-      await throttle.recordFailure(body.email, address);
-      if (user && valid && !user.active) throw new UnauthorizedError('This account is deactivated. Ask an administrator.');
+      await throttle.recordFailure(context);
+      // The same answer for a deactivated account, whatever the password: it must not
+      // tell a guesser whether the password was right.
       throw new UnauthorizedError('Wrong email or password.');
     }
-    await throttle.recordSuccess(body.email);
+    // This browser becomes a known device for the account: guessing elsewhere never locks it out.
+    const device = context.device && /^[A-Za-z0-9_-]{20,100}$/.test(context.device) ? context.device : newSecret();
+    throttle.recordSuccess({ ...context, device });
+    res.append('Set-Cookie', deviceCookie(device, isSecure(req)));
     await signIn(req, res, user);
     res.json({ user: presentUser(user) });
   });

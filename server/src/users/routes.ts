@@ -84,6 +84,7 @@ export function userAdminRoutes(ctx: AppContext): Router {
       await store.sessions.deleteForUser(userId);
       ctx.accessEvents.emit('userSignedOut', { userId });
     }
+    if (password) ctx.accessEvents.emit('passwordReset', { email: user.email });
     res.json({ user: presentUser(user) });
   });
 

@@ -6,7 +6,21 @@ export interface ApiResponse<T = any> {
 }
 
 export class ApiClient {
-  cookie: string | null = null;
+  /** Cookies the server set (session, known device), sent back like a browser does. */
+  private readonly jar = new Map<string, string>();
+
+  /** The `Cookie` header this client sends (null: none). Assigning replaces the jar. */
+  get cookie(): string | null {
+    return this.jar.size === 0 ? null : [...this.jar].map(([name, value]) => `${name}=${value}`).join('; ');
+  }
+
+  set cookie(header: string | null) {
+    this.jar.clear();
+    for (const pair of (header ?? '').split(';')) {
+      const index = pair.indexOf('=');
+      if (index > 0) this.jar.set(pair.slice(0, index).trim(), pair.slice(index + 1).trim());
+    }
+  }
 
   constructor(
     readonly baseUrl: string,
@@ -23,10 +37,13 @@ export class ApiClient {
       headers,
       body: body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body),
     });
-    const setCookie = response.headers.get('set-cookie');
-    if (setCookie) {
+    for (const setCookie of response.headers.getSetCookie()) {
       const [pair] = setCookie.split(';');
-      this.cookie = pair!.endsWith('=') ? null : pair!;
+      const index = pair!.indexOf('=');
+      const name = pair!.slice(0, index);
+      const value = pair!.slice(index + 1);
+      if (value === '' || /Expires=Thu, 01 Jan 1970/.test(setCookie)) this.jar.delete(name);
+      else this.jar.set(name, value);
     }
     const text = await response.text();
     let parsed: unknown = text;

@@ -9,7 +9,6 @@ import type { AddressInfo } from 'node:net';
 import type { Duplex } from 'node:stream';
 import express, { type ErrorRequestHandler, type NextFunction, type Request, type Response } from 'express';
 import helmet from 'helmet';
-import { RateLimiterMemory, RateLimiterRes } from 'rate-limiter-flexible';
 import { pino, type Logger } from 'pino';
 import type { ApiErrorBody } from '@jane/shared';
 import type { Config } from './config.js';
@@ -19,6 +18,7 @@ import { isOriginAllowed } from './auth/origin.js';
 import { authRoutes } from './auth/routes.js';
 import { SESSION_COOKIE, SessionService, readCookie } from './auth/sessions.js';
 import { LiveSessions } from './auth/liveSessions.js';
+import { Budgets, inWords } from './limits/budgets.js';
 import { attachCollabServer, type CollabServer } from './collab/collabServer.js';
 import { clientAssets } from './web/clientAssets.js';
 import { commentRoutes } from './comments/routes.js';
@@ -142,15 +142,10 @@ function buildApp(ctx: AppContext, meetings: MeetingService, comments: CommentSe
   });
   // A signed-in person may change things at a human pace (and a script a bit faster),
   // not flood threads and notifications: 300 changes a minute, then 429 for a minute.
-  const writeLimiter = new RateLimiterMemory({ points: 300, duration: 60, blockDuration: 60 });
   api.use(async (req, _res, next) => {
     if (req.method === 'GET' || req.method === 'HEAD' || !req.user) return next();
-    try {
-      await writeLimiter.consume(req.user.id);
-    } catch (rejection) {
-      const seconds = rejection instanceof RateLimiterRes ? Math.ceil(rejection.msBeforeNext / 1000) : 60;
-      throw new TooManyRequestsError(`Too many changes in a short time. Wait ${seconds} seconds and try again.`, seconds);
-    }
+    const waitMs = await ctx.budgets.restWrites.spend(req.user.id);
+    if (waitMs > 0) throw new TooManyRequestsError(`Too many changes in a short time. Wait ${inWords(waitMs)} and try again.`, Math.ceil(waitMs / 1000));
     next();
   });
   api.get('/health', async (_req, res) => {
@@ -210,6 +205,7 @@ export async function startServer(config: Config, options: ServerOptions = {}): 
     sessions: new SessionService(store, config),
     accessEvents,
     liveSessions: new LiveSessions(store, accessEvents, logger.child({ module: 'sessions' })),
+    budgets: new Budgets({ collabUpgradesPerMinute: config.collabUpgradesPerMinute }),
     health: { draining: false, redis: () => 'not-configured' },
   };
   const meetings = new MeetingService(store);

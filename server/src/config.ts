@@ -24,6 +24,8 @@ const EnvSchema = z.object({
   SCRYPT_COST: z.coerce.number().int().min(10).max(20).default(17),
   COLLAB_MAX_MESSAGE_BYTES: intFrom(16 * 1024 * 1024),
   DOC_UNLOAD_DELAY_MS: intFrom(30_000),
+  COLLAB_MAX_SOCKETS_PER_ACCOUNT: z.coerce.number().int().min(1).default(100),
+  COLLAB_UPGRADES_PER_MINUTE: z.coerce.number().int().min(1).default(120),
   COMPACT_AFTER_UPDATES: intFrom(500),
   MEETING_GRACE_MS: intFrom(30_000),
   CLIENT_DIST: z.string().default(path.join(repoRoot, 'client', 'dist')),
@@ -48,6 +50,10 @@ export interface Config {
   /** log2 of scrypt's N parameter (17 in production; tests may lower it). */
   scryptCost: number;
   collabMaxMessageBytes: number;
+  /** Open /collab sockets one account may have on one instance (tabs × documents). */
+  collabMaxSocketsPerAccount: number;
+  /** /collab connections one account may open per minute on one instance. */
+  collabUpgradesPerMinute: number;
   docUnloadDelayMs: number;
   compactAfterUpdates: number;
   /** How long a meeting attendee may be disconnected before it counts as leaving. */
@@ -87,6 +93,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     sessionTtlMs: e.SESSION_TTL_DAYS * 86_400_000,
     scryptCost: e.SCRYPT_COST,
     collabMaxMessageBytes: e.COLLAB_MAX_MESSAGE_BYTES,
+    collabMaxSocketsPerAccount: e.COLLAB_MAX_SOCKETS_PER_ACCOUNT,
+    collabUpgradesPerMinute: e.COLLAB_UPGRADES_PER_MINUTE,
     docUnloadDelayMs: e.DOC_UNLOAD_DELAY_MS,
     compactAfterUpdates: e.COMPACT_AFTER_UPDATES,
     meetingGraceMs: e.MEETING_GRACE_MS,

@@ -4,6 +4,7 @@ import type { Config } from './config.js';
 import type { Store } from './storage/port.js';
 import type { SessionService } from './auth/sessions.js';
 import type { LiveSessions } from './auth/liveSessions.js';
+import type { Budgets } from './limits/budgets.js';
 
 /**
  * Events about who may access what; transports listen to close what is no longer
@@ -43,5 +44,7 @@ export interface AppContext {
   accessEvents: AccessEvents;
   /** Closes live connections whose session ended. */
   liveSessions: LiveSessions;
+  /** Rate budgets of REST, socket.io and collaboration (limits/budgets.ts). */
+  budgets: Budgets;
   health: HealthState;
 }

@@ -24,7 +24,7 @@ let workspaceId: string;
 
 beforeAll(async () => {
   const redisUrl = await requireRedis();
-  server = await startTestServer({ env: { REDIS_URL: redisUrl, REDIS_PREFIX: `jane-memory-${randomUUID()}`, DOC_UNLOAD_DELAY_MS: '50' } });
+  server = await startTestServer({ env: { REDIS_URL: redisUrl, REDIS_PREFIX: `jane-memory-${randomUUID()}`, DOC_UNLOAD_DELAY_MS: '50', COLLAB_MAX_SOCKETS_PER_ACCOUNT: '1000', COLLAB_UPGRADES_PER_MINUTE: '10000' } });
   workspaceId = (await server.store.workspaces.list())[0]!.id;
   person = await createPerson(server, { roles: { [workspaceId]: 'contributor' } });
 });

@@ -38,7 +38,7 @@ export const SERVER_SPECS: Record<ServerId, ServerSpec> = {
     id: 'jane',
     label: 'JANE (ours)',
     configuration:
-      'startServer(loadConfig) from src/app.ts; SQLite WAL, synchronous=FULL, group commit; compaction after 500 updates; session cookie + Origin check on upgrade',
+      'startServer(loadConfig) from src/app.ts; SQLite WAL, synchronous=FULL, group commit; compaction after 500 updates; session cookie + Origin check on upgrade; per-account socket limits raised (one bench account drives all connections)',
     protocol: 'y-websocket',
     persistent: true,
     durability: 'every accepted update fsynced (group commit) before "saved" is sent',

@@ -33,6 +33,10 @@ const config = loadConfig({
   LOG_LEVEL: 'warn',
   CLIENT_DIST: '',
   SCRYPT_COST: '10',
+  // One bench account drives hundreds of connections; people are limited to 100 sockets
+  // and 120 connections a minute each (COLLAB_MAX_SOCKETS_PER_ACCOUNT, COLLAB_UPGRADES_PER_MINUTE).
+  COLLAB_MAX_SOCKETS_PER_ACCOUNT: '1000000',
+  COLLAB_UPGRADES_PER_MINUTE: '1000000',
   DOC_UNLOAD_DELAY_MS: process.env.BENCH_DOC_UNLOAD_DELAY_MS ?? '30000',
   // Scale-out workload (x): instances share a MongoDB and a Redis.
   ...(process.env.BENCH_MONGODB_URI ? { MONGODB_URI: process.env.BENCH_MONGODB_URI } : {}),

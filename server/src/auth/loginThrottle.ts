@@ -19,6 +19,9 @@
 import { RateLimiterMemory, type RateLimiterRes } from 'rate-limiter-flexible';
 import { TooManyRequestsError } from '../errors.js';
 import { hashSecret } from '../ids.js';
+import { inWords } from '../limits/budgets.js';
+
+export { inWords };
 
 export const DEVICE_COOKIE = 'jane_device';
 /** Failures per (email, context) before any waiting. */
@@ -39,14 +42,6 @@ const MAX_PAIRS = 100_000;
 export function waitAfter(failures: number): number {
   if (failures <= FREE_FAILURES) return 0;
   return Math.min(MAX_WAIT_MS, FIRST_WAIT_MS * 2 ** (failures - FREE_FAILURES - 1));
-}
-
-/** "15 seconds", "1 minute", "2 minutes" — what a person reads. */
-export function inWords(ms: number): string {
-  const seconds = Math.max(1, Math.ceil(ms / 1000));
-  if (seconds < 60) return `${seconds} second${seconds === 1 ? '' : 's'}`;
-  const minutes = Math.ceil(seconds / 60);
-  return `${minutes} minute${minutes === 1 ? '' : 's'}`;
 }
 
 interface PairState {

@@ -25,7 +25,8 @@ export interface AwarenessLimits {
 export const DEFAULT_AWARENESS_LIMITS: AwarenessLimits = {
   maxOwnedClients: 4,
   maxEntriesPerFrame: 1000,
-  maxStateBytes: 16 * 1024,
+  // A caret, a selection and the stamped identity take a few hundred bytes.
+  maxStateBytes: 4 * 1024,
 };
 
 /** The identity stamped into `state.user`. */

@@ -16,6 +16,8 @@ import { CollabConnection, type ConnectionInfo } from './connection.js';
 import { RedisDocumentBus } from './documentBus.js';
 import { DocumentRegistry } from './documentRegistry.js';
 import { GroupCommitWriter } from './groupCommit.js';
+import { ConnectionCounter } from '../limits/budgets.js';
+import { LogBudget } from '../limits/logBudget.js';
 
 /** Upgrades being authenticated at once; more are refused with 503 (bounds pre-auth work). */
 const MAX_PENDING_UPGRADES = 512;
@@ -26,6 +28,7 @@ const STATUS_TEXT: Record<number, string> = {
   401: 'Unauthorized',
   403: 'Forbidden',
   404: 'Not Found',
+  429: 'Too Many Requests',
   503: 'Service Unavailable',
 };
 
@@ -71,12 +74,16 @@ export async function attachCollabServer(ctx: AppContext, httpServer: HttpServer
   let pendingUpgrades = 0;
   let closing = false;
 
+  /** Lines logged because of what clients send are budgeted. */
+  const clientLog = new LogBudget(log);
+  /** Open /collab sockets per account on this instance (tabs × documents). */
+  const collabConnections = new ConnectionCounter(config.collabMaxSocketsPerAccount);
   /** Per connection: stops watching its session. */
   const sessionWatches = new Map<CollabConnection, () => void>();
   const hooks = {
     onDocumentBroken: (doc: Parameters<DocumentRegistry['reload']>[0]) => registry.reload(doc),
     onClose: (connection: CollabConnection) => {
-      connections.delete(connection);
+      if (connections.delete(connection)) collabConnections.close(connection.info.userId);
       sessionWatches.get(connection)?.();
       sessionWatches.delete(connection);
       const doc = connection.document;
@@ -85,7 +92,7 @@ export async function attachCollabServer(ctx: AppContext, httpServer: HttpServer
   };
 
   function onConnection(ws: WebSocket, info: ConnectionInfo): void {
-    const connection = new CollabConnection(ws, info, hooks, log);
+    const connection = new CollabConnection(ws, info, hooks, log, clientLog);
     connections.add(connection);
     sessionWatches.set(connection, ctx.liveSessions.register(info.session, () => connection.close(CloseCode.Unauthorized, 'signed out')));
     registry.acquire(info.documentId, connection).then(
@@ -151,7 +158,19 @@ export async function attachCollabServer(ctx: AppContext, httpServer: HttpServer
     }
     if (socket.destroyed) return;
     if (closing) return refuseUpgrade(socket, 503, 'Server is restarting');
-    wss.handleUpgrade(req, socket, head, (ws) => onConnection(ws, authorised.info));
+    const { userId } = authorised.info;
+    if ((await ctx.budgets.collabUpgrades.spend(userId)) > 0) return refuseUpgrade(socket, 429, 'Too many connections opened in a short time');
+    if (socket.destroyed) return;
+    if (!collabConnections.tryOpen(userId)) return refuseUpgrade(socket, 429, 'Too many open connections for this account');
+    let upgraded = false;
+    // A handshake that fails never becomes a connection: give its place back.
+    socket.once('close', () => {
+      if (!upgraded) collabConnections.close(userId);
+    });
+    wss.handleUpgrade(req, socket, head, (ws) => {
+      upgraded = true;
+      onConnection(ws, authorised.info);
+    });
   }
 
   const onUpgrade = (req: IncomingMessage, socket: Duplex, head: Buffer) => {

@@ -20,6 +20,8 @@ import {
 } from '@jane/shared';
 import type { AwarenessIdentity } from './awarenessGuard.js';
 import type { LiveSession } from '../auth/liveSessions.js';
+import { AWARENESS_BUDGET, FrameMeter } from '../limits/frameMeter.js';
+import type { LogBudget } from '../limits/logBudget.js';
 import type { DocumentPeer, LiveDocument } from './liveDocument.js';
 import { encodeAwarenessMessage, encodeSavedMessage, encodeSyncStep1, encodeSyncStep2 } from './messages.js';
 
@@ -69,6 +71,8 @@ export class CollabConnection implements DocumentPeer {
    */
   private ackHold: { from: number; until: number | null } | null = null;
   private resyncTimes: number[] = [];
+  /** Awareness frames and bytes this connection may still send (a caret moves a few times a second). */
+  private readonly awarenessMeter = new FrameMeter(AWARENESS_BUDGET);
   private doc: LiveDocument | null = null;
   private waiting: Uint8Array[] | null = [];
   private closed = false;
@@ -79,6 +83,7 @@ export class CollabConnection implements DocumentPeer {
     readonly info: ConnectionInfo,
     private readonly hooks: ConnectionHooks,
     private readonly logger: Logger,
+    private readonly clientLog: LogBudget,
   ) {
     ws.on('message', (data: Buffer, isBinary: boolean) => this.receive(data, isBinary));
     ws.on('pong', () => {
@@ -170,9 +175,14 @@ export class CollabConnection implements DocumentPeer {
           this.handleSync(doc, decoder);
           return;
         case MESSAGE_AWARENESS: {
+          if (!this.awarenessMeter.spend(frame.byteLength)) {
+            this.clientLog.warn('awareness-flood', { docId: doc.id, userId: this.userId }, 'awareness frames over budget; closing');
+            this.close(CloseCode.AwarenessViolation, 'awareness flood');
+            return;
+          }
           const verdict = doc.applyPeerAwareness(this, decoding.readVarUint8Array(decoder));
           if (verdict.kind === 'violation') {
-            this.logger.warn({ docId: doc.id, userId: this.userId, reason: verdict.reason }, 'awareness violation');
+            this.clientLog.warn('awareness-violation', { docId: doc.id, userId: this.userId, reason: verdict.reason }, 'awareness violation');
             this.close(CloseCode.AwarenessViolation, 'awareness flood');
           }
           return;
@@ -186,7 +196,7 @@ export class CollabConnection implements DocumentPeer {
           this.close(CloseCode.MalformedMessage, 'unknown message type');
       }
     } catch (error) {
-      this.logger.warn({ err: error, docId: doc.id, userId: this.userId }, 'malformed collab frame');
+      this.clientLog.warn('malformed-frame', { err: error, docId: doc.id, userId: this.userId }, 'malformed collab frame');
       this.close(CloseCode.MalformedMessage, 'malformed message');
     }
   }
@@ -207,7 +217,7 @@ export class CollabConnection implements DocumentPeer {
     if (isAnswer) this.awaitingAnswers--;
     if (!this.info.canEdit) {
       // Read-only: dropped here, whatever a modified client sends. Never acknowledged.
-      if (update.byteLength > 2) this.logger.info({ docId: doc.id, userId: this.userId }, 'dropped update from read-only connection');
+      if (update.byteLength > 2) this.clientLog.warn('read-only-update', { docId: doc.id, userId: this.userId }, 'dropped update from read-only connection');
       return;
     }
     const result = doc.applyPeerUpdate(this, update, count);
@@ -216,6 +226,9 @@ export class CollabConnection implements DocumentPeer {
       return;
     }
     if (isAnswer && this.ackHold && this.ackHold.until === null) this.ackHold.until = count;
+    if (result === 'rejected' || result === 'document-reloaded') {
+      this.clientLog.warn('malformed-update', { docId: doc.id, userId: this.userId, result }, 'malformed update; closing');
+    }
     if (result === 'rejected') {
       this.close(CloseCode.MalformedMessage, 'malformed update');
     } else if (result === 'document-reloaded') {
@@ -233,7 +246,7 @@ export class CollabConnection implements DocumentPeer {
    */
   private fillSyncGap(doc: LiveDocument, frame: number, isAnswer: boolean): void {
     if (isAnswer) {
-      this.logger.warn({ docId: doc.id, userId: this.userId }, 'sync answer depends on changes nobody has');
+      this.clientLog.warn('unfillable-gap', { docId: doc.id, userId: this.userId }, 'sync answer depends on changes nobody has');
       this.close(CloseCode.MalformedMessage, 'update depends on unknown changes');
       return;
     }
@@ -243,7 +256,7 @@ export class CollabConnection implements DocumentPeer {
     const now = Date.now();
     this.resyncTimes = this.resyncTimes.filter((at) => now - at < 60_000);
     if (this.resyncTimes.length >= MAX_RESYNCS_PER_MINUTE) {
-      this.logger.warn({ docId: doc.id, userId: this.userId }, 'too many sync gaps');
+      this.clientLog.warn('sync-gaps', { docId: doc.id, userId: this.userId }, 'too many sync gaps');
       this.close(CloseCode.MalformedMessage, 'too many updates with unknown dependencies');
       return;
     }

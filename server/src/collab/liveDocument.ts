@@ -32,6 +32,9 @@ export type ApplyResult = 'applied' | 'rejected' | 'gap' | 'document-reloaded';
 /** What a message from another instance meant for this document. */
 export type RemoteResult = 'applied' | 'behind';
 
+/** Awareness changes within this window after a relay are sent together. */
+const AWARENESS_WINDOW_MS = 40;
+
 /** Transaction origin of changes that another server instance accepted (and stores). */
 export const REMOTE_ORIGIN = Symbol('remote instance');
 
@@ -69,6 +72,11 @@ export class LiveDocument {
   private captured: Uint8Array[] | null = null;
   /** Awareness client ids of people connected to other instances. */
   private readonly remoteClients = new Set<number>();
+  /** Awareness changes waiting for the next coalesced frame (see scheduleAwarenessFlush). */
+  private readonly awarenessToSend = new Set<number>();
+  private readonly awarenessToPublish = new Set<number>();
+  private awarenessTimer: NodeJS.Timeout | null = null;
+  private lastAwarenessFlush = -Infinity;
   private readonly writer: GroupCommitWriter;
   private readonly logger: Logger;
   private readonly onLogGrew: (doc: LiveDocument) => void;
@@ -118,7 +126,8 @@ export class LiveDocument {
     const rejection = checkUpdate(this.doc, update);
     if (rejection) {
       if (isSyncGap(rejection)) return 'gap';
-      this.logger.warn({ docId: this.id, userId: peer.userId, rejection }, 'rejected update');
+      // The connection closes and logs (budgeted): a flood of bad updates costs few lines.
+      this.logger.debug({ docId: this.id, userId: peer.userId, rejection }, 'rejected update');
       return 'rejected';
     }
     const pendingBefore = hasPendingState(this.doc);
@@ -128,7 +137,7 @@ export class LiveDocument {
       Y.applyUpdate(this.doc, update, peer);
     } catch (error) {
       threw = true;
-      this.logger.warn({ docId: this.id, userId: peer.userId, err: error }, 'update threw while applying');
+      this.logger.debug({ docId: this.id, userId: peer.userId, err: error }, 'update threw while applying');
     }
     const produced = this.captured;
     this.captured = null;
@@ -212,6 +221,7 @@ export class LiveDocument {
   }
 
   destroy(): void {
+    if (this.awarenessTimer) clearTimeout(this.awarenessTimer);
     this.doc.off('update', this.onDocUpdate);
     this.awareness.off('update', this.onAwarenessUpdate);
     this.awareness.destroy();
@@ -233,11 +243,40 @@ export class LiveDocument {
       for (const id of added.concat(updated)) this.remoteClients.add(id);
       for (const id of removed) this.remoteClients.delete(id);
     } else if (this.publish) {
-      this.publish('awareness', awarenessProtocol.encodeAwarenessUpdate(this.awareness, changed));
+      for (const id of changed) this.awarenessToPublish.add(id);
     }
+    for (const id of changed) this.awarenessToSend.add(id);
+    this.scheduleAwarenessFlush();
+  };
+
+  /**
+   * Awareness is coalesced: the first change after a quiet spell goes out at once, later
+   * ones within {@link AWARENESS_WINDOW_MS} go out together with each client's latest
+   * state — fifty carets moving twice a second cost a few frames per window, not a
+   * hundred relays a second to every peer.
+   */
+  private scheduleAwarenessFlush(): void {
+    if (this.awarenessTimer) return;
+    const wait = this.lastAwarenessFlush + AWARENESS_WINDOW_MS - performance.now();
+    if (wait <= 0) {
+      this.flushAwareness();
+      return;
+    }
+    this.awarenessTimer = setTimeout(() => this.flushAwareness(), wait);
+  }
+
+  private flushAwareness(): void {
+    this.awarenessTimer = null;
+    this.lastAwarenessFlush = performance.now();
+    const known = (ids: Set<number>) => [...ids].filter((id) => this.awareness.meta.has(id));
+    const toSend = known(this.awarenessToSend);
+    const toPublish = known(this.awarenessToPublish);
+    this.awarenessToSend.clear();
+    this.awarenessToPublish.clear();
+    if (toPublish.length > 0) this.publish?.('awareness', awarenessProtocol.encodeAwarenessUpdate(this.awareness, toPublish));
     // Everyone, the sender included: y-websocket clients treat their own echoed
     // awareness as the sign that the connection is alive.
-    this.broadcast(encodeAwarenessMessage(this.awareness, changed));
-  };
+    if (toSend.length > 0) this.broadcast(encodeAwarenessMessage(this.awareness, toSend));
+  }
 }
 

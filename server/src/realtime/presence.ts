@@ -5,10 +5,8 @@
  * and activity, and the server checks the location against the user's access.
  */
 import type { Logger } from 'pino';
-import { RateLimiterMemory } from 'rate-limiter-flexible';
 import { PresenceUpdateSchema, type ConnectionPresence, type MeetingState, type PresenceSnapshot } from '@jane/shared';
 import type { Store } from '../storage/port.js';
-import { TooManyRequestsError } from '../errors.js';
 import { parseOrThrow } from '../validation.js';
 import type { MeetingService } from '../meetings/service.js';
 import { answer } from './acks.js';
@@ -48,8 +46,6 @@ function visibleKey(data: SocketData): string {
 const TITLE_CACHE_MS = 30_000;
 
 export class PresenceService {
-  /** 10 updates per second per connection; more are refused (clients send every few seconds). */
-  private readonly limiter = new RateLimiterMemory({ points: 10, duration: 1 });
   private readonly titles = new Map<string, { workspaceId: string; title: string; at: number }>();
   /** What each connection last told each of its workspaces (to skip repeats). */
   private readonly lastSent = new Map<string, Map<string, string>>();
@@ -88,9 +84,6 @@ export class PresenceService {
   register(socket: RealtimeSocket): void {
     socket.on('presence:update', (update, ack) =>
       answer(ack, this.logger, async () => {
-        await this.limiter.consume(socket.id).catch(() => {
-          throw new TooManyRequestsError('Too many presence updates; slow down.', 1);
-        });
         await this.update(socket, update);
         return null;
       }),

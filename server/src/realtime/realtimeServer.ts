@@ -20,6 +20,7 @@ import { MeetingAttendance } from './meetingAttendance.js';
 import { PresenceService } from './presence.js';
 import { relayAccessEvents } from './clusterEvents.js';
 import type { LiveSession } from '../auth/liveSessions.js';
+import { ConnectionCounter, inWords, MAX_REALTIME_CONNECTIONS_PER_ACCOUNT, RefusalCounter, SOCKET_EVENT_COSTS } from '../limits/budgets.js';
 import { documentRoom, userRoom, workspaceRoom, type RealtimeIO, type RealtimeSocket } from './types.js';
 
 const KNOWN_EVENTS = new Set([
@@ -105,14 +106,18 @@ export async function attachRealtime(
   const presence = new PresenceService(io, ctx.store, meetings, log);
   const attendance = new MeetingAttendance(io, ctx.store, meetings, options.meetingGraceMs, log);
 
+  /** Open socket.io connections per account on this instance. */
+  const realtimeConnections = new ConnectionCounter(MAX_REALTIME_CONNECTIONS_PER_ACCOUNT);
   /** Sessions of sockets between the handshake and the connection event. */
   const handshakeSessions = new Map<string, LiveSession>();
   io.use(async (socket, next) => {
     try {
       const session = await ctx.sessions.fromRequest(socket.request);
       if (!session) return next(new Error('unauthenticated'));
-      handshakeSessions.set(socket.id, session.session);
       const user = session.user;
+      if ((await ctx.budgets.realtimeConnects.spend(user.id)) > 0) return next(new Error('too_many_connections'));
+      if (!realtimeConnections.tryOpen(user.id)) return next(new Error('too_many_connections'));
+      handshakeSessions.set(socket.id, session.session);
       const now = new Date().toISOString();
       socket.data = {
         userId: user.id,
@@ -151,7 +156,11 @@ export async function attachRealtime(
     }
     // Disconnected when its session ends (sign-out anywhere, deactivation, expiry).
     const stopWatching = ctx.liveSessions.register(session, () => socket.disconnect(true));
-    socket.on('disconnect', stopWatching);
+    socket.on('disconnect', () => {
+      stopWatching();
+      realtimeConnections.close(socket.data.userId);
+    });
+    spendOnEvents(socket);
     socket.join([userRoom(socket.data.userId), ...socket.data.workspaceIds.map(workspaceRoom)]);
     presence.register(socket);
     attendance.register(socket);
@@ -164,6 +173,33 @@ export async function attachRealtime(
     socket.on('disconnect', () => presence.publish(socket.id, socket.data, { gone: true }));
     presence.publish(socket.id, socket.data);
   });
+
+  /**
+   * Every client→server event spends from the connection's and the account's budget
+   * before any handler runs. A refused event gets a `rate_limited` acknowledgement; a
+   * connection that keeps flooding is disconnected. Refusing costs almost nothing, so a
+   * flood from one account cannot slow anyone else down.
+   */
+  function spendOnEvents(socket: RealtimeSocket): void {
+    const refusals = new RefusalCounter();
+    socket.use((packet, next) => {
+      const [event] = packet;
+      const cost = SOCKET_EVENT_COSTS[String(event)] ?? 1;
+      void Promise.all([ctx.budgets.socketEventsPerConnection.spend(socket.id, cost), ctx.budgets.socketEventsPerAccount.spend(socket.data.userId, cost)]).then(
+        ([connectionWait, accountWait]) => {
+          const waitMs = Math.max(connectionWait, accountWait);
+          if (waitMs === 0) return next();
+          const ack = packet.at(-1);
+          if (typeof ack === 'function') ack({ ok: false, error: { code: 'rate_limited', message: `Too many requests; wait ${inWords(waitMs)}.` } });
+          if (refusals.refuse()) {
+            log.warn({ userId: socket.data.userId }, 'socket.io connection keeps flooding; disconnected');
+            socket.disconnect(true);
+          }
+        },
+        (error: unknown) => next(error instanceof Error ? error : new Error(String(error))),
+      );
+    });
+  }
 
   relayCommentEvents(io, comments);
   meetings.on('changed', ({ workspaceId, meetingId, state }) => {

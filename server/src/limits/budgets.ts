@@ -4,8 +4,9 @@
  * Budgets are per instance (memory): several instances multiply what one account may
  * do by their number, which keeps a flood bounded without a Redis round trip per event.
  *
- * The collaboration frames (awareness) are metered synchronously instead, see
- * frameMeter.ts: frames must be judged in order as they arrive.
+ * What one connection sends (awareness frames, socket.io events) is metered
+ * synchronously first, see frameMeter.ts: a burst already in the socket must be refused
+ * frame by frame before any asynchronous work starts.
  */
 import { RateLimiterMemory, RateLimiterRes } from 'rate-limiter-flexible';
 
@@ -56,9 +57,11 @@ export const SOCKET_EVENT_COSTS: Record<string, number> = {
 export class Budgets {
   /** REST changes (non-GET) per account: a person at a human pace, a script a bit faster. */
   readonly restWrites = new Budget(300, 60, 60);
-  /** socket.io event points per connection: a busy tab spends a few a second. */
-  readonly socketEventsPerConnection = new Budget(40, 2);
-  /** …and per account, over all its connections on this instance (many tabs opening at once). */
+  /**
+   * socket.io event points per account, over all its connections on this instance (many
+   * tabs opening at once). Per connection, events are metered synchronously first
+   * (frameMeter.ts, SOCKET_EVENT_BUDGET).
+   */
   readonly socketEventsPerAccount = new Budget(400, 2);
   /** socket.io connections opened per account: one per tab and the odd reconnection, not a loop. */
   readonly realtimeConnects = new Budget(60, 60);

@@ -1,8 +1,10 @@
 /**
- * A synchronous token bucket for frames that must be judged in order as they arrive
- * (awareness on `/collab`): `frames` and `bytes` refill continuously up to their burst.
- * A real caret moves a few times a second with states of a few hundred bytes; a client
- * that spends beyond the burst is flooding.
+ * A synchronous token bucket for what a connection sends, judged in order as it arrives
+ * and at once — before any asynchronous work, so that a burst already buffered in the
+ * socket is refused frame by frame for almost nothing: awareness frames on `/collab`
+ * (frames and bytes) and socket.io events (points). `frames` and `bytes` refill
+ * continuously up to their burst. A real caret moves a few times a second with states
+ * of a few hundred bytes; a client that spends beyond the burst is flooding.
  */
 export interface FrameBudget {
   framesPerSecond: number;
@@ -16,6 +18,14 @@ export const AWARENESS_BUDGET: FrameBudget = {
   frameBurst: 60,
   bytesPerSecond: 32 * 1024,
   byteBurst: 96 * 1024,
+};
+
+/** socket.io events per connection, in points (see SOCKET_EVENT_COSTS); bytes are not metered. */
+export const SOCKET_EVENT_BUDGET: FrameBudget = {
+  framesPerSecond: 20,
+  frameBurst: 40,
+  bytesPerSecond: Number.POSITIVE_INFINITY,
+  byteBurst: Number.POSITIVE_INFINITY,
 };
 
 export class FrameMeter {
@@ -32,15 +42,21 @@ export class FrameMeter {
     this.last = now();
   }
 
-  /** Spends one frame of `size` bytes; false when the budget is overdrawn. */
-  spend(size: number): boolean {
+  /** Spends `frames` (points) and `size` bytes; false when the budget is overdrawn. */
+  spend(size: number, frames = 1): boolean {
     const now = this.now();
     const elapsed = (now - this.last) / 1000;
     this.last = now;
     this.frames = Math.min(this.budget.frameBurst, this.frames + elapsed * this.budget.framesPerSecond);
     this.bytes = Math.min(this.budget.byteBurst, this.bytes + elapsed * this.budget.bytesPerSecond);
-    this.frames -= 1;
+    if (this.frames < frames || this.bytes < size) {
+      // Overdrawn: the refused frame costs its sender (a flood never refills), not the bucket below zero.
+      this.frames = Math.max(this.frames - frames, -this.budget.frameBurst);
+      this.bytes = Math.max(this.bytes - size, -this.budget.byteBurst);
+      return false;
+    }
+    this.frames -= frames;
     this.bytes -= size;
-    return this.frames >= 0 && this.bytes >= 0;
+    return true;
   }
 }

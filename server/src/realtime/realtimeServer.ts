@@ -21,6 +21,7 @@ import { PresenceService } from './presence.js';
 import { relayAccessEvents } from './clusterEvents.js';
 import type { LiveSession } from '../auth/liveSessions.js';
 import { ConnectionCounter, inWords, MAX_REALTIME_CONNECTIONS_PER_ACCOUNT, RefusalCounter, SOCKET_EVENT_COSTS } from '../limits/budgets.js';
+import { FrameMeter, SOCKET_EVENT_BUDGET } from '../limits/frameMeter.js';
 import { documentRoom, userRoom, workspaceRoom, type RealtimeIO, type RealtimeSocket } from './types.js';
 
 const KNOWN_EVENTS = new Set([
@@ -182,20 +183,25 @@ export async function attachRealtime(
    */
   function spendOnEvents(socket: RealtimeSocket): void {
     const refusals = new RefusalCounter();
+    const meter = new FrameMeter(SOCKET_EVENT_BUDGET);
+    /** Set once the connection is cut off: whatever it already sent is dropped unread. */
+    let cut = false;
+    const refuse = (packet: unknown[], waitMs: number) => {
+      const ack = packet.at(-1);
+      if (typeof ack === 'function') ack({ ok: false, error: { code: 'rate_limited', message: `Too many requests; wait ${inWords(waitMs)}.` } });
+      if (!cut && refusals.refuse()) {
+        cut = true;
+        log.warn({ userId: socket.data.userId }, 'socket.io connection keeps flooding; disconnected');
+        socket.disconnect(true);
+      }
+    };
     socket.use((packet, next) => {
-      const [event] = packet;
-      const cost = SOCKET_EVENT_COSTS[String(event)] ?? 1;
-      void Promise.all([ctx.budgets.socketEventsPerConnection.spend(socket.id, cost), ctx.budgets.socketEventsPerAccount.spend(socket.data.userId, cost)]).then(
-        ([connectionWait, accountWait]) => {
-          const waitMs = Math.max(connectionWait, accountWait);
-          if (waitMs === 0) return next();
-          const ack = packet.at(-1);
-          if (typeof ack === 'function') ack({ ok: false, error: { code: 'rate_limited', message: `Too many requests; wait ${inWords(waitMs)}.` } });
-          if (refusals.refuse()) {
-            log.warn({ userId: socket.data.userId }, 'socket.io connection keeps flooding; disconnected');
-            socket.disconnect(true);
-          }
-        },
+      if (cut) return;
+      const cost = SOCKET_EVENT_COSTS[String(packet[0])] ?? 1;
+      // Judged at once, in order: a burst already in the socket is refused for almost nothing.
+      if (!meter.spend(0, cost)) return refuse(packet, 1_000);
+      ctx.budgets.socketEventsPerAccount.spend(socket.data.userId, cost).then(
+        (waitMs) => (waitMs === 0 ? next() : refuse(packet, waitMs)),
         (error: unknown) => next(error instanceof Error ? error : new Error(String(error))),
       );
     });

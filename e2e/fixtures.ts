@@ -24,8 +24,8 @@ interface Fixtures {
   createMember(person: Omit<Member, 'email' | 'password'>): Promise<Member & { id: string }>;
   /** Creates a document in the cast's workspace (as the administrator). */
   createDocument(options?: { title?: string; template?: DocumentTemplate }): Promise<OpenDocument>;
-  /** A new browser context signed in as `person` (over REST), with one page; optionally in another time zone. */
-  openAs(person: Person, options?: { timezoneId?: string }): Promise<Page>;
+  /** A new browser context signed in as `person` (over REST), with one page; optionally in another time zone or window size. */
+  openAs(person: Person, options?: { timezoneId?: string; viewport?: { width: number; height: number } }): Promise<Page>;
   /** A new browser context that is not signed in. */
   openAnonymous(): Promise<Page>;
 }

@@ -1,13 +1,7 @@
 /** A chair sets a quorum during a running meeting; attendees see whether it is met. */
-import type { APIRequestContext } from '@playwright/test';
-import type { MeetingState } from '@jane/shared';
 import { expect, test } from '../fixtures';
+import { endRunningMeetings } from '../meetings';
 import { CHAIR, CONTRIBUTOR } from '../people';
-
-async function endRunningMeetings(adminApi: APIRequestContext, workspaceId: string): Promise<void> {
-  const { meetings } = (await (await adminApi.get(`/api/workspaces/${workspaceId}/meetings`)).json()) as { meetings: MeetingState[] };
-  for (const state of meetings.filter((m) => !m.meeting.endedAt)) await adminApi.post(`/api/meetings/${state.meeting.id}/end`);
-}
 
 test('a chair sets the quorum of a running meeting and everyone sees whether it is met', async ({ adminApi, cast, openAs }) => {
   await endRunningMeetings(adminApi, cast.workspaceId);

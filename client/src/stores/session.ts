@@ -3,8 +3,12 @@ import { defineStore } from 'pinia';
 import { computed, ref } from 'vue';
 import type { LoginRequest, User } from '@jane/shared/core';
 import { api, ApiError } from '../api';
-import { closeRealtime } from '../realtime/socket';
 import { clearLocalCopies } from '../collab/localCopies';
+
+/** Closes the tab's realtime connection, if this tab ever opened one (the module loads with it). */
+function closeRealtimeConnection(): void {
+  void import('../realtime/socket').then(({ closeRealtime }) => closeRealtime());
+}
 
 export const useSessionStore = defineStore('session', () => {
   const user = ref<User | null>(null);
@@ -67,7 +71,7 @@ export const useSessionStore = defineStore('session', () => {
       await api.logout();
     } finally {
       user.value = null;
-      closeRealtime();
+      closeRealtimeConnection();
       await clearLocalCopies();
     }
   }
@@ -75,7 +79,7 @@ export const useSessionStore = defineStore('session', () => {
   /** The server said our session is gone (expired, deactivated, signed out elsewhere). */
   function sessionEnded(): void {
     user.value = null;
-    closeRealtime();
+    closeRealtimeConnection();
   }
 
   return { user, needsSetup, loaded, loadError, isAdmin, load, login, signedIn, logout, sessionEnded };

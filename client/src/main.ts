@@ -4,6 +4,7 @@ import App from './App.vue';
 import { router } from './router';
 import { setUnauthorizedListener } from './api/http';
 import { useSessionStore } from './stores/session';
+import { registerServiceWorker, reloadWhenChunksAreGone } from './offline/serviceWorker';
 import './styles/main.css';
 
 const app = createApp(App);
@@ -23,3 +24,5 @@ setUnauthorizedListener(() => {
 });
 
 app.mount('#app');
+registerServiceWorker();
+reloadWhenChunksAreGone();

@@ -4,6 +4,8 @@ import { computed, ref } from 'vue';
 import type { LoginRequest, User } from '@jane/shared/core';
 import { api, ApiError } from '../api';
 import { clearLocalCopies } from '../collab/localCopies';
+import { forgetUser, rememberedUser, rememberUser } from '../offline/rememberedSession';
+import { forgetDocumentAccess } from '../offline/documentAccess';
 
 /** Closes the tab's realtime connection, if this tab ever opened one (the module loads with it). */
 function closeRealtimeConnection(): void {
@@ -16,27 +18,46 @@ export const useSessionStore = defineStore('session', () => {
   const loaded = ref(false);
   /** Set when the server could not be reached while loading the session. */
   const loadError = ref<string | null>(null);
+  /** The server could not be reached: the session is the one last confirmed on this device. */
+  const offline = ref(false);
   let loading: Promise<void> | null = null;
 
   const isAdmin = computed(() => user.value?.isAdmin === true);
+
+  function setUser(next: User | null): void {
+    user.value = next;
+    if (next) rememberUser(next);
+    else forgetUser();
+  }
 
   async function fetchSession(): Promise<void> {
     try {
       const setup = await api.setupStatus();
       needsSetup.value = setup.needsSetup;
       if (setup.needsSetup) {
-        user.value = null;
+        setUser(null);
       } else {
         try {
-          user.value = (await api.me()).user;
+          setUser((await api.me()).user);
         } catch (error) {
-          if (error instanceof ApiError && error.status === 401) user.value = null;
+          if (error instanceof ApiError && error.status === 401) setUser(null);
           else throw error;
         }
       }
       loaded.value = true;
       loadError.value = null;
+      offline.value = false;
     } catch (error) {
+      // Offline: open with the session last confirmed here (documents opened before work
+      // from their copies on this device); the server is asked again once online.
+      const remembered = error instanceof ApiError && error.isNetworkError ? rememberedUser() : null;
+      if (remembered) {
+        user.value = remembered;
+        loaded.value = true;
+        offline.value = true;
+        window.addEventListener('online', () => void load(true).catch(() => undefined), { once: true });
+        return;
+      }
       loadError.value = error instanceof ApiError ? error.message : String(error);
       throw error;
     } finally {
@@ -53,7 +74,7 @@ export const useSessionStore = defineStore('session', () => {
 
   async function login(credentials: LoginRequest): Promise<User> {
     const response = await api.login(credentials);
-    user.value = response.user;
+    setUser(response.user);
     // Someone else used this browser before: their saved copies go.
     void clearLocalCopies(response.user.id);
     return response.user;
@@ -61,7 +82,7 @@ export const useSessionStore = defineStore('session', () => {
 
   /** After setup or accepting an invitation the server has signed the person in. */
   function signedIn(signedInUser: User): void {
-    user.value = signedInUser;
+    setUser(signedInUser);
     needsSetup.value = false;
     loaded.value = true;
   }
@@ -70,7 +91,8 @@ export const useSessionStore = defineStore('session', () => {
     try {
       await api.logout();
     } finally {
-      user.value = null;
+      setUser(null);
+      forgetDocumentAccess();
       closeRealtimeConnection();
       await clearLocalCopies();
     }
@@ -78,9 +100,10 @@ export const useSessionStore = defineStore('session', () => {
 
   /** The server said our session is gone (expired, deactivated, signed out elsewhere). */
   function sessionEnded(): void {
-    user.value = null;
+    setUser(null);
+    forgetDocumentAccess();
     closeRealtimeConnection();
   }
 
-  return { user, needsSetup, loaded, loadError, isAdmin, load, login, signedIn, logout, sessionEnded };
+  return { user, needsSetup, loaded, loadError, offline, isAdmin, load, login, signedIn, logout, sessionEnded };
 });

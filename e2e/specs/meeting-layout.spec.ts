@@ -151,6 +151,30 @@ test('on a 1920×1080 screen the outline, editor, comments and meeting panel sit
   await chair.screenshot({ path: path.join(docs, 'meeting-1920-projector.png') });
 });
 
+test('the outline folds to a rail to give the editor more room, and stays folded after a reload', async ({ createDocument, openAs }) => {
+  const doc = await createDocument({ title: 'Network plan — folded outline' });
+  const page = await openAs(CONTRIBUTOR, { viewport: LAPTOP });
+  await openDocument(page, doc);
+  const toggle = page.getByRole('button', { name: 'Outline', exact: true });
+  const outline = page.getByRole('navigation', { name: 'Outline' });
+  // The editor's column (the text itself stops growing at a readable line length).
+  const column = page.getByRole('region', { name: 'Editor' });
+  const before = (await column.boundingBox())!.width;
+
+  await expect(toggle).toHaveAttribute('aria-expanded', 'true');
+  await toggle.click();
+  await expect(toggle).toHaveAttribute('aria-expanded', 'false');
+  await expect(outline).toBeHidden();
+  await expect.poll(async () => (await column.boundingBox())!.width).toBeGreaterThan(before + 150);
+
+  await page.reload();
+  await expect(editor(page)).toContainText(doc.title);
+  await expect(toggle).toHaveAttribute('aria-expanded', 'false');
+  await expect(outline).toBeHidden();
+  await toggle.click();
+  await expect(outline).toBeVisible();
+});
+
 test('the People table of the administration fits a 1366 px laptop screen', async ({ openAs }) => {
   const admin = await openAs(ADMIN, { viewport: LAPTOP });
   await admin.goto('/admin/people');

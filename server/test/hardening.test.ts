@@ -142,15 +142,15 @@ describe('input and permissions', () => {
     const created = await contributor.api.post(`/api/workspaces/${workspaceId}/documents`, { title: 'Deliverable', template: 'blank' });
     expect(created.status).toBe(201);
     const documentId: string = created.body.document.id;
-    expect(created.body.document.abilities).toEqual({ edit: true, rename: true, archive: false, comment: true });
+    expect(created.body.document.abilities).toMatchObject({ edit: true, rename: true, archive: false, comment: true, resolveAnyThread: false, resolveOwnThreads: true });
     expect((await contributor.api.patch(`/api/documents/${documentId}`, { archived: true })).status).toBe(403);
     expect((await contributor.api.patch(`/api/documents/${documentId}`, { title: 'Deliverable v2' })).status).toBe(200);
     expect((await observer.api.patch(`/api/documents/${documentId}`, { title: 'Observer was here' })).status).toBe(403);
     const archived = await lead.api.patch(`/api/documents/${documentId}`, { archived: true });
     expect(archived.status).toBe(200);
-    expect(archived.body.document.abilities).toEqual({ edit: false, rename: true, archive: true, comment: true });
+    expect(archived.body.document.abilities).toMatchObject({ edit: false, rename: true, archive: true, comment: true, resolveAnyThread: true });
     const seenByContributor = (await contributor.api.get(`/api/workspaces/${workspaceId}/documents`)).body.documents.find((d: { id: string }) => d.id === documentId);
-    expect(seenByContributor.abilities).toEqual({ edit: false, rename: false, archive: false, comment: false });
+    expect(seenByContributor.abilities).toMatchObject({ edit: false, rename: false, archive: false, comment: false });
     expect((await contributor.api.patch(`/api/documents/${documentId}`, { archived: false })).status).toBe(403);
     expect((await chair.api.patch(`/api/documents/${documentId}`, { archived: false })).status).toBe(200);
   });

@@ -4,6 +4,7 @@
  * are in the main entry, `@jane/shared`, for the server.
  */
 export * from './domain/roles.js';
+export * from './policy/policy.js';
 export * from './domain/countries.js';
 export * from './domain/workspaces.js';
 export * from './domain/presence.js';

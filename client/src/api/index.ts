@@ -12,7 +12,7 @@ import type {
   Member,
   PublicUser,
   Role,
-  RoleAbilities,
+  WorkspaceAbilities,
   SetupRequest,
   UpdateDocumentRequest,
   UpdateUserRequest,
@@ -33,7 +33,7 @@ export interface AdminUser extends User {
 export interface WorkspaceResponse {
   workspace: WorkspaceDetail;
   myRole: Role;
-  abilities: RoleAbilities;
+  abilities: WorkspaceAbilities;
 }
 
 export interface DocumentResponse {

@@ -10,7 +10,6 @@ import { computed, ref } from 'vue';
 import type { MeetingState, PresenceSnapshot, StartMeetingRequest, UpdateMeetingRequest } from '@jane/shared/core';
 import { http } from '../api/http';
 import { RealtimeError, request } from '../realtime/socket';
-import { useSessionStore } from './session';
 import { useWorkspacesStore } from './workspaces';
 
 /** Joined meetings survive a reload of this tab (not a new tab: that joins on its own). */
@@ -34,7 +33,6 @@ function writeJoined(ids: string[]): void {
 }
 
 export const useMeetingsStore = defineStore('meetings', () => {
-  const session = useSessionStore();
   const workspaces = useWorkspacesStore();
 
   /** Every meeting state seen since sign-in, by meeting id (running and ended). */
@@ -71,8 +69,7 @@ export const useMeetingsStore = defineStore('meetings', () => {
   /** Chairs (and administrators) run meetings; the server enforces it, this only hides controls. */
   function canRun(workspaceId: string | null): boolean {
     if (!workspaceId) return false;
-    if (session.isAdmin) return true;
-    return workspaces.list.find((w) => w.id === workspaceId)?.myRole === 'chair';
+    return workspaces.list.find((w) => w.id === workspaceId)?.abilities.runMeetings ?? false;
   }
 
   /* ------------------------------------------------------------ from the server */

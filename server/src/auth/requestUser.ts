@@ -1,6 +1,7 @@
 import type { Request } from 'express';
 import type { UserRecord } from '../storage/port.js';
-import { ForbiddenError, UnauthorizedError } from '../errors.js';
+import { UnauthorizedError } from '../errors.js';
+import { accountActor, authorize } from '../policies/authorize.js';
 
 declare global {
   // eslint-disable-next-line @typescript-eslint/no-namespace
@@ -18,8 +19,9 @@ export function requireUser(req: Request): UserRecord {
   return req.user;
 }
 
+/** The signed-in administrator (403 for anyone else): accounts, invitations, workspaces. */
 export function requireAdmin(req: Request): UserRecord {
   const user = requireUser(req);
-  if (!user.isAdmin) throw new ForbiddenError('Only an administrator can do this.');
+  authorize(accountActor(user), 'admin.accounts');
   return user;
 }

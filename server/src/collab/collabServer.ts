@@ -10,7 +10,7 @@ import { CloseCode, COLLAB_ACK_PARAM, COLLAB_PATH_PREFIX, colorForUser, IdSchema
 import type { AppContext } from '../context.js';
 import { AppError } from '../errors.js';
 import { isOriginAllowed } from '../auth/origin.js';
-import { requireDocumentAccess } from '../documents/access.js';
+import { requireDocumentAccess } from '../policies/authorize.js';
 import type { UserRecord } from '../storage/port.js';
 import { CollabConnection, type ConnectionInfo } from './connection.js';
 import { RedisDocumentBus } from './documentBus.js';

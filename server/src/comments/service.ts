@@ -18,11 +18,8 @@ import {
 } from '@jane/shared';
 import { BadRequestError, ForbiddenError, NotFoundError } from '../errors.js';
 import { newId } from '../ids.js';
-import { requireDocumentAccess } from '../documents/access.js';
 import type { CommentRecord, NotificationRecord, Store, ThreadRecord, UserRecord } from '../storage/port.js';
-import { requireWorkspaceAccess } from '../workspaces/access.js';
-
-const ARCHIVED_REFUSAL = 'This document is archived: only chairs and leads can comment on it. Ask one of them to restore it.';
+import { authorize, requireDocumentAccess, requireWorkspaceAccess } from '../policies/authorize.js';
 
 export interface CommentEventMap {
   threadChanged: [{ documentId: string; thread: ThreadView }];
@@ -32,7 +29,6 @@ export interface CommentEventMap {
 }
 
 const EXCERPT_LENGTH = 140;
-const RESOLVERS: readonly Role[] = ['chair', 'lead'];
 
 function personRef(user: UserRecord | undefined, id: string): PersonRef {
   return user ? { id: user.id, name: user.name, country: user.country } : { id, name: 'Former member', country: '' };
@@ -135,8 +131,8 @@ export class CommentService extends EventEmitter<CommentEventMap> {
   }
 
   async createThread(user: UserRecord, documentId: string, request: CreateThreadRequest): Promise<ThreadView> {
-    const { document, abilities } = await requireDocumentAccess(this.store, user, documentId);
-    if (!abilities.comment) throw new ForbiddenError(ARCHIVED_REFUSAL);
+    const { document, actor } = await requireDocumentAccess(this.store, user, documentId);
+    authorize(actor, 'document.comment', document);
     checkAnchor(request.anchor);
     const now = new Date().toISOString();
     const thread: ThreadRecord = {
@@ -169,8 +165,8 @@ export class CommentService extends EventEmitter<CommentEventMap> {
   }
 
   async reply(user: UserRecord, threadId: string, body: string): Promise<ThreadView> {
-    const { thread, document, abilities } = await this.threadAccess(user, threadId);
-    if (!abilities.comment) throw new ForbiddenError(ARCHIVED_REFUSAL);
+    const { thread, document, actor } = await this.threadAccess(user, threadId);
+    authorize(actor, 'document.comment', document);
     const earlier = await this.store.threads.listComments([threadId]);
     const comment: CommentRecord = {
       id: newId(),
@@ -193,8 +189,8 @@ export class CommentService extends EventEmitter<CommentEventMap> {
   async editComment(user: UserRecord, commentId: string, body: string): Promise<ThreadView> {
     const comment = await this.store.threads.findComment(commentId);
     if (!comment || comment.deletedAt) throw new NotFoundError('This comment does not exist.');
-    const { thread } = await this.threadAccess(user, comment.threadId);
-    if (comment.authorId !== user.id) throw new ForbiddenError('You can only edit your own comments.');
+    const { thread, actor } = await this.threadAccess(user, comment.threadId);
+    authorize(actor, 'comment.edit', comment);
     await this.store.threads.updateComment(commentId, {
       body,
       mentions: await this.validMentions(thread.workspaceId, body),
@@ -209,8 +205,8 @@ export class CommentService extends EventEmitter<CommentEventMap> {
   async deleteComment(user: UserRecord, commentId: string): Promise<ThreadView | null> {
     const comment = await this.store.threads.findComment(commentId);
     if (!comment || comment.deletedAt) throw new NotFoundError('This comment does not exist.');
-    const { thread } = await this.threadAccess(user, comment.threadId);
-    if (comment.authorId !== user.id) throw new ForbiddenError('You can only delete your own comments.');
+    const { thread, actor } = await this.threadAccess(user, comment.threadId);
+    authorize(actor, 'comment.delete', comment);
     await this.store.threads.updateComment(commentId, { body: '', mentions: [], deletedAt: new Date().toISOString() });
     const remaining = (await this.store.threads.listComments([thread.id])).filter((c) => c.deletedAt === null);
     if (remaining.length === 0) {
@@ -225,10 +221,8 @@ export class CommentService extends EventEmitter<CommentEventMap> {
 
   /** Resolve or reopen: the thread's author, leads and chairs. */
   async setResolved(user: UserRecord, threadId: string, resolved: boolean): Promise<ThreadView> {
-    const { thread, role } = await this.threadAccess(user, threadId);
-    if (thread.createdBy !== user.id && !RESOLVERS.includes(role)) {
-      throw new ForbiddenError(`Only the person who started this thread, leads and chairs can ${resolved ? 'resolve' : 'reopen'} it.`);
-    }
+    const { thread, actor } = await this.threadAccess(user, threadId);
+    authorize(actor, 'thread.resolve', thread);
     if (Boolean(thread.resolvedAt) !== resolved) {
       await this.store.threads.setResolved(threadId, resolved ? new Date().toISOString() : null, resolved ? user.id : null);
     }

@@ -2,49 +2,48 @@
 import { Router } from 'express';
 import {
   buildTemplateUpdate,
-  canEditDrafts,
   CreateDocumentRequestSchema,
   IdSchema,
   UpdateDocumentRequestSchema,
+  documentAbilities,
+  type Actor,
   type DocumentMeta,
-  type Role,
 } from '@jane/shared';
 import type { AppContext } from '../context.js';
-import { ForbiddenError } from '../errors.js';
 import { newId } from '../ids.js';
 import { requireUser } from '../auth/requestUser.js';
 import type { DocumentRecord } from '../storage/port.js';
 import { parseOrThrow } from '../validation.js';
-import { requireWorkspaceAccess } from '../workspaces/access.js';
-import { documentAbilities, requireDocumentAccess } from './access.js';
+import { authorize, requireDocumentAccess, requireWorkspaceAccess } from '../policies/authorize.js';
 
 export function documentRoutes(ctx: AppContext): Router {
   const router = Router();
   const { store } = ctx;
 
-  /** Documents as `role` sees them, with what that role may do with each. */
-  async function present(records: DocumentRecord[], role: Role | null): Promise<DocumentMeta[]> {
+  /** Documents as `actor` sees them, with what they may do with each. */
+  async function present(records: DocumentRecord[], actor: Actor): Promise<DocumentMeta[]> {
     const editorIds = [...new Set(records.map((r) => r.updatedBy).filter((id): id is string => id !== null))];
     const names = new Map((await store.users.findManyByIds(editorIds)).map((u) => [u.id, u.name]));
     return records.map(({ updatedBy, ...rest }) => ({
       ...rest,
       updatedByName: updatedBy ? (names.get(updatedBy) ?? null) : null,
-      abilities: documentAbilities(role, rest),
+      abilities: documentAbilities(actor, rest),
     }));
   }
 
   router.get('/workspaces/:workspaceId/documents', async (req, res) => {
     const user = requireUser(req);
     const workspaceId = parseOrThrow(IdSchema, req.params.workspaceId, 'workspace id');
-    const { role } = await requireWorkspaceAccess(store, user, workspaceId);
-    res.json({ documents: await present(await store.documents.listForWorkspace(workspaceId), role) });
+    const { actor } = await requireWorkspaceAccess(store, user, workspaceId);
+    res.json({ documents: await present(await store.documents.listForWorkspace(workspaceId), actor) });
   });
 
   router.post('/workspaces/:workspaceId/documents', async (req, res) => {
     const user = requireUser(req);
     const workspaceId = parseOrThrow(IdSchema, req.params.workspaceId, 'workspace id');
     const body = parseOrThrow(CreateDocumentRequestSchema, req.body);
-    const { role } = await requireWorkspaceAccess(store, user, workspaceId, canEditDrafts, 'Observers cannot create documents.');
+    const { actor } = await requireWorkspaceAccess(store, user, workspaceId);
+    authorize(actor, 'workspace.createDocument');
     const now = new Date().toISOString();
     const document: DocumentRecord = {
       id: newId(),
@@ -60,7 +59,7 @@ export function documentRoutes(ctx: AppContext): Router {
     // Content first: a document row never exists without its starting content.
     await store.content.append([{ docId: document.id, data: buildTemplateUpdate(body.template, body.title), userId: user.id }], now);
     await store.documents.create(document);
-    const [meta] = await present([document], role);
+    const [meta] = await present([document], actor);
     res.status(201).json({ document: meta });
   });
 
@@ -68,7 +67,7 @@ export function documentRoutes(ctx: AppContext): Router {
     const user = requireUser(req);
     const documentId = parseOrThrow(IdSchema, req.params.documentId, 'document id');
     const access = await requireDocumentAccess(store, user, documentId);
-    const [meta] = await present([access.document], access.role);
+    const [meta] = await present([access.document], access.actor);
     res.json({ document: meta, workspace: access.workspace, myRole: access.role, canEdit: access.canEdit });
   });
 
@@ -78,13 +77,11 @@ export function documentRoutes(ctx: AppContext): Router {
     const body = parseOrThrow(UpdateDocumentRequestSchema, req.body);
     const access = await requireDocumentAccess(store, user, documentId);
     const archiving = body.archived !== undefined && body.archived !== access.document.archived;
-    if (archiving && !access.abilities.archive) throw new ForbiddenError('Only chairs and leads can archive or restore documents.');
-    if (body.title !== undefined && body.title !== access.document.title && !access.abilities.rename) {
-      throw new ForbiddenError(access.document.archived ? 'This document is archived. Ask a chair or lead to restore it first.' : 'Observers cannot rename documents.');
-    }
+    if (archiving) authorize(access.actor, 'document.archive', access.document);
+    if (body.title !== undefined && body.title !== access.document.title) authorize(access.actor, 'document.rename', access.document);
     const updated = await store.documents.update(documentId, body);
     if (archiving) ctx.accessEvents.emit('documentChanged', { documentId });
-    const [meta] = await present([updated!], access.role);
+    const [meta] = await present([updated!], access.actor);
     res.json({ document: meta });
   });
 

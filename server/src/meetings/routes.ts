@@ -5,7 +5,7 @@ import type { AppContext } from '../context.js';
 import { requireUser } from '../auth/requestUser.js';
 import { BadRequestError } from '../errors.js';
 import { parseOrThrow } from '../validation.js';
-import { requireWorkspaceAccess } from '../workspaces/access.js';
+import { requireWorkspaceAccess } from '../policies/authorize.js';
 import { attendanceCsv, attendanceMarkdown, isTimeZone } from './attendance.js';
 import type { MeetingService } from './service.js';
 
@@ -41,7 +41,7 @@ export function meetingRoutes(ctx: AppContext, meetings: MeetingService): Router
   router.get('/meetings/:meetingId', async (req, res) => {
     const user = requireUser(req);
     const meetingId = parseOrThrow(IdSchema, req.params.meetingId, 'meeting id');
-    await meetings.requireMember(user, meetingId);
+    await meetings.access(user, meetingId, 'meeting.join');
     res.json({ meeting: await meetings.state(meetingId) });
   });
 
@@ -62,7 +62,7 @@ export function meetingRoutes(ctx: AppContext, meetings: MeetingService): Router
     const user = requireUser(req);
     const meetingId = parseOrThrow(IdSchema, req.params.meetingId, 'meeting id');
     const timeZone = timeZoneOf(req);
-    await meetings.requireChair(user, meetingId);
+    await meetings.access(user, meetingId, 'meeting.exportAttendance');
     const state = await meetings.state(meetingId);
     res.setHeader('Content-Type', 'text/csv; charset=utf-8');
     res.setHeader('Content-Disposition', `attachment; filename="${fileName(state.meeting.title, state.meeting.startedAt, 'csv')}"`);
@@ -73,7 +73,7 @@ export function meetingRoutes(ctx: AppContext, meetings: MeetingService): Router
     const user = requireUser(req);
     const meetingId = parseOrThrow(IdSchema, req.params.meetingId, 'meeting id');
     const timeZone = timeZoneOf(req);
-    const { workspace } = await meetings.requireChair(user, meetingId);
+    const { workspace } = await meetings.access(user, meetingId, 'meeting.exportAttendance');
     const state = await meetings.state(meetingId);
     res.setHeader('Content-Type', 'text/markdown; charset=utf-8');
     res.setHeader('Content-Disposition', `attachment; filename="${fileName(state.meeting.title, state.meeting.startedAt, 'md')}"`);

@@ -4,20 +4,18 @@
  * from what a client says about who it is.
  */
 import { EventEmitter } from 'node:events';
-import { abilitiesOf, type MeetingState, type StartMeetingRequest, type UpdateMeetingRequest } from '@jane/shared';
+import type { MeetingState, StartMeetingRequest, UpdateMeetingRequest } from '@jane/shared';
 import type { Store, UserRecord } from '../storage/port.js';
 import { DuplicateKeyError } from '../storage/port.js';
 import { BadRequestError, ConflictError, NotFoundError } from '../errors.js';
 import { newId } from '../ids.js';
-import { requireWorkspaceAccess } from '../workspaces/access.js';
+import { authorize, requireWorkspaceAccess } from '../policies/authorize.js';
 import { buildMeetingState } from './attendance.js';
 
 export interface MeetingEventMap {
   changed: [{ workspaceId: string; meetingId: string; state: MeetingState }];
 }
 
-const chairOnly = (role: Parameters<typeof abilitiesOf>[0]) => abilitiesOf(role).runMeetings;
-const CHAIR_REFUSAL = 'Only a chair of this workspace can run meetings.';
 
 export class MeetingService extends EventEmitter<MeetingEventMap> {
   constructor(private readonly store: Store) {
@@ -40,18 +38,12 @@ export class MeetingService extends EventEmitter<MeetingEventMap> {
     return buildMeetingState({ meeting, attendees, intervals, startedByName: starter?.name ?? 'a former member', members });
   }
 
-  /** Member access to a meeting's workspace (403/404 otherwise). */
-  async requireMember(user: UserRecord, meetingId: string) {
+  /** The meeting and the actor's access to it, if the policy allows `action` (403/404 otherwise). */
+  async access(user: UserRecord, meetingId: string, action: 'meeting.join' | 'meeting.run' | 'meeting.exportAttendance') {
     const meeting = await this.store.meetings.findById(meetingId);
     if (!meeting) throw new NotFoundError('This meeting does not exist.');
     const access = await requireWorkspaceAccess(this.store, user, meeting.workspaceId);
-    return { meeting, ...access };
-  }
-
-  async requireChair(user: UserRecord, meetingId: string) {
-    const meeting = await this.store.meetings.findById(meetingId);
-    if (!meeting) throw new NotFoundError('This meeting does not exist.');
-    const access = await requireWorkspaceAccess(this.store, user, meeting.workspaceId, chairOnly, CHAIR_REFUSAL);
+    authorize(access.actor, action);
     return { meeting, ...access };
   }
 
@@ -67,7 +59,7 @@ export class MeetingService extends EventEmitter<MeetingEventMap> {
   }
 
   async start(user: UserRecord, workspaceId: string, request: StartMeetingRequest & { title: string }): Promise<MeetingState> {
-    await requireWorkspaceAccess(this.store, user, workspaceId, chairOnly, CHAIR_REFUSAL);
+    authorize((await requireWorkspaceAccess(this.store, user, workspaceId)).actor, 'meeting.run');
     await this.checkAgenda(workspaceId, request.agenda);
     const id = newId();
     try {
@@ -89,7 +81,7 @@ export class MeetingService extends EventEmitter<MeetingEventMap> {
   }
 
   async update(user: UserRecord, meetingId: string, patch: UpdateMeetingRequest): Promise<MeetingState> {
-    const { meeting } = await this.requireChair(user, meetingId);
+    const { meeting } = await this.access(user, meetingId, 'meeting.run');
     if (meeting.endedAt) throw new ConflictError('This meeting has ended.');
     await this.checkAgenda(meeting.workspaceId, patch.agenda);
     await this.store.meetings.update(meetingId, {
@@ -103,7 +95,7 @@ export class MeetingService extends EventEmitter<MeetingEventMap> {
   }
 
   async end(user: UserRecord, meetingId: string): Promise<MeetingState> {
-    const { meeting } = await this.requireChair(user, meetingId);
+    const { meeting } = await this.access(user, meetingId, 'meeting.run');
     if (!(await this.store.meetings.end(meetingId, new Date().toISOString()))) {
       if (meeting.endedAt) throw new ConflictError('This meeting has already ended.');
     }
@@ -112,7 +104,7 @@ export class MeetingService extends EventEmitter<MeetingEventMap> {
 
   /** Records that the user is in the meeting (a no-op while they already are). */
   async join(user: UserRecord, meetingId: string): Promise<MeetingState> {
-    const { meeting, memberRole, role } = await this.requireMember(user, meetingId);
+    const { meeting, memberRole, role } = await this.access(user, meetingId, 'meeting.join');
     if (meeting.endedAt) throw new ConflictError('This meeting has ended.');
     const now = new Date().toISOString();
     const opened = await this.store.meetings.recordJoin(

@@ -8,7 +8,7 @@ import { z } from 'zod';
 import { IdSchema } from '@jane/shared';
 import type { CommentService } from '../comments/service.js';
 import { UnauthorizedError } from '../errors.js';
-import { requireDocumentAccess } from '../documents/access.js';
+import { requireDocumentAccess } from '../policies/authorize.js';
 import type { Store } from '../storage/port.js';
 import { parseOrThrow } from '../validation.js';
 import { answer } from './acks.js';

@@ -64,7 +64,7 @@ export class MeetingAttendance {
     socket.on('meeting:leave', (request, ack) =>
       answer(ack, this.logger, async () => {
         const { meetingId } = parseOrThrow(MeetingRefSchema, request, 'meeting');
-        await this.meetings.requireMember(await user(), meetingId);
+        await this.meetings.access(await user(), meetingId, 'meeting.join');
         socket.data.meetingIds = socket.data.meetingIds.filter((id) => id !== meetingId);
         socket.leave(meetingRoom(meetingId));
         await this.leaveIfGone(socket.data.userId, meetingId, new Date());

@@ -9,7 +9,7 @@ import type { Server as HttpServer } from 'node:http';
 import { Redis } from 'ioredis';
 import { createAdapter } from '@socket.io/redis-adapter';
 import { Server } from 'socket.io';
-import { colorForUser, REALTIME_PATH } from '@jane/shared';
+import { can, colorForUser, REALTIME_PATH } from '@jane/shared';
 import type { AppContext } from '../context.js';
 import { isOriginAllowed } from '../auth/origin.js';
 import type { CommentService } from '../comments/service.js';
@@ -20,6 +20,7 @@ import { MeetingAttendance } from './meetingAttendance.js';
 import { PresenceService } from './presence.js';
 import { relayAccessEvents } from './clusterEvents.js';
 import type { LiveSession } from '../auth/liveSessions.js';
+import { workspaceActor } from '../policies/authorize.js';
 import { ConnectionCounter, inWords, MAX_REALTIME_CONNECTIONS_PER_ACCOUNT, RefusalCounter, SOCKET_EVENT_COSTS } from '../limits/budgets.js';
 import { FrameMeter, SOCKET_EVENT_BUDGET } from '../limits/frameMeter.js';
 import { documentRoom, userRoom, workspaceRoom, type RealtimeIO, type RealtimeSocket } from './types.js';
@@ -74,9 +75,11 @@ function adapterClients(url: string, log: AppContext['logger']): { pub: Redis; s
   return { pub, sub };
 }
 
+/** The workspaces whose rooms a connection joins: those the policy lets the user see. */
 async function workspaceIdsOf(ctx: AppContext, user: UserRecord): Promise<string[]> {
-  if (user.isAdmin) return (await ctx.store.workspaces.list()).map((w) => w.id);
-  return (await ctx.store.memberships.listForUser(user.id)).map((m) => m.workspaceId);
+  const roles = new Map((await ctx.store.memberships.listForUser(user.id)).map((m) => [m.workspaceId, m.role]));
+  const all = user.isAdmin ? (await ctx.store.workspaces.list()).map((w) => w.id) : [...roles.keys()];
+  return all.filter((workspaceId) => can(workspaceActor(user, roles.get(workspaceId) ?? null), 'workspace.view'));
 }
 
 export async function attachRealtime(
@@ -241,7 +244,8 @@ export async function attachRealtime(
   ctx.accessEvents.on('membershipChanged', ({ workspaceId, userId }) => {
     void (async () => {
       const user = await ctx.store.users.findById(userId);
-      const isMember = Boolean(user?.isAdmin) || (await ctx.store.memberships.find(workspaceId, userId)) !== null;
+      const membership = await ctx.store.memberships.find(workspaceId, userId);
+      const isMember = user !== null && can(workspaceActor(user, membership?.role ?? null), 'workspace.view');
       await applyMembership(workspaceId, userId, isMember);
     })().catch((error) => log.error({ err: error }, 'applying a membership change failed'));
   });

@@ -1,11 +1,12 @@
 /** Workspaces and their members. */
 import { Router } from 'express';
 import {
-  abilitiesOf,
   CreateWorkspaceRequestSchema,
   IdSchema,
   SetMemberRequestSchema,
   UpdateWorkspaceRequestSchema,
+  memberAbilities,
+  workspaceAbilities,
   type Member,
   type WorkspaceDetail,
   type WorkspaceSummary,
@@ -14,23 +15,28 @@ import type { AppContext } from '../context.js';
 import { BadRequestError, ForbiddenError, NotFoundError } from '../errors.js';
 import { newId } from '../ids.js';
 import { requireAdmin, requireUser } from '../auth/requestUser.js';
-import type { WorkspaceRecord } from '../storage/port.js';
+import type { UserRecord, WorkspaceRecord } from '../storage/port.js';
 import { presentPublicUser } from '../users/present.js';
 import { parseOrThrow } from '../validation.js';
-import { requireWorkspaceAccess } from './access.js';
+import { accountActor, authorize, requireWorkspaceAccess, workspaceActor } from '../policies/authorize.js';
 
 export function workspaceRoutes(ctx: AppContext): Router {
   const router = Router();
   const { store } = ctx;
 
-  async function summaries(records: WorkspaceRecord[], roles: Map<string, WorkspaceSummary['myRole']>): Promise<WorkspaceSummary[]> {
+  /** Workspaces as `user` sees them: their role (null: an administrator's access) and abilities. */
+  async function summaries(user: UserRecord, records: WorkspaceRecord[], roles: Map<string, WorkspaceSummary['myRole']>): Promise<WorkspaceSummary[]> {
     const [members, documents] = await Promise.all([store.memberships.countByWorkspace(), store.documents.countByWorkspace()]);
-    return records.map((w) => ({
-      ...w,
-      myRole: roles.get(w.id) ?? null,
-      memberCount: members.get(w.id) ?? 0,
-      documentCount: documents.get(w.id) ?? 0,
-    }));
+    return records.map((w) => {
+      const myRole = roles.get(w.id) ?? null;
+      return {
+        ...w,
+        myRole,
+        memberCount: members.get(w.id) ?? 0,
+        documentCount: documents.get(w.id) ?? 0,
+        abilities: workspaceAbilities(workspaceActor(user, myRole)),
+      };
+    });
   }
 
   router.get('/workspaces', async (req, res) => {
@@ -39,16 +45,14 @@ export function workspaceRoutes(ctx: AppContext): Router {
     const roles = new Map(memberships.map((m) => [m.workspaceId, m.role]));
     const all = await store.workspaces.list();
     const visible = user.isAdmin ? all : all.filter((w) => roles.has(w.id));
-    res.json({ workspaces: await summaries(visible, roles) });
+    res.json({ workspaces: await summaries(user, visible, roles) });
   });
 
   /** People directory for adding members: administrators and chairs only. */
   router.get('/people', async (req, res) => {
     const user = requireUser(req);
-    if (!user.isAdmin) {
-      const chairs = (await store.memberships.listForUser(user.id)).some((m) => abilitiesOf(m.role).manageMembers);
-      if (!chairs) throw new ForbiddenError('Only chairs and administrators can browse the people directory.');
-    }
+    const roles = (await store.memberships.listForUser(user.id)).map((m) => m.role);
+    authorize(accountActor(user, roles.includes('chair') ? 'chair' : null), 'people.browse');
     const people = (await store.users.list()).filter((u) => u.active).map(presentPublicUser);
     res.json({ people });
   });
@@ -73,11 +77,11 @@ export function workspaceRoutes(ctx: AppContext): Router {
     const users = new Map((await store.users.findManyByIds(memberships.map((m) => m.userId))).map((u) => [u.id, u]));
     const members: Member[] = memberships
       .filter((m) => users.get(m.userId)?.active)
-      .map((m) => ({ ...presentPublicUser(users.get(m.userId)!), role: m.role }))
+      .map((m) => ({ ...presentPublicUser(users.get(m.userId)!), role: m.role, abilities: memberAbilities(access.actor, { userId: m.userId }) }))
       .sort((a, b) => a.name.localeCompare(b.name));
-    const [summary] = await summaries([access.workspace], new Map([[workspaceId, access.memberRole]]));
+    const [summary] = await summaries(user, [access.workspace], new Map([[workspaceId, access.memberRole]]));
     const detail: WorkspaceDetail = { ...summary!, members };
-    res.json({ workspace: detail, myRole: access.role, abilities: abilitiesOf(access.role) });
+    res.json({ workspace: detail, myRole: access.role, abilities: workspaceAbilities(access.actor) });
   });
 
   router.patch('/workspaces/:workspaceId', async (req, res) => {
@@ -94,21 +98,20 @@ export function workspaceRoutes(ctx: AppContext): Router {
     const workspaceId = parseOrThrow(IdSchema, req.params.workspaceId, 'workspace id');
     const userId = parseOrThrow(IdSchema, req.params.userId, 'user id');
     const body = parseOrThrow(SetMemberRequestSchema, req.body);
-    await requireWorkspaceAccess(store, user, workspaceId, (role) => abilitiesOf(role).manageMembers, 'Only a chair can manage members.');
-    if (userId === user.id && !user.isAdmin) throw new ForbiddenError('You cannot change your own role. Ask another chair or an administrator.');
+    const { actor } = await requireWorkspaceAccess(store, user, workspaceId);
+    authorize(actor, 'member.change', { userId });
     const member = await store.users.findById(userId);
     if (!member || !member.active) throw new BadRequestError('There is no active account with this id.');
     await store.memberships.upsert({ workspaceId, userId, role: body.role, createdAt: new Date().toISOString() });
     ctx.accessEvents.emit('membershipChanged', { workspaceId, userId });
-    res.json({ member: { ...presentPublicUser(member), role: body.role } satisfies Member });
+    res.json({ member: { ...presentPublicUser(member), role: body.role, abilities: memberAbilities(actor, { userId }) } satisfies Member });
   });
 
   router.delete('/workspaces/:workspaceId/members/:userId', async (req, res) => {
     const user = requireUser(req);
     const workspaceId = parseOrThrow(IdSchema, req.params.workspaceId, 'workspace id');
     const userId = parseOrThrow(IdSchema, req.params.userId, 'user id');
-    await requireWorkspaceAccess(store, user, workspaceId, (role) => abilitiesOf(role).manageMembers, 'Only a chair can manage members.');
-    if (userId === user.id && !user.isAdmin) throw new ForbiddenError('You cannot remove yourself. Ask another chair or an administrator.');
+    authorize((await requireWorkspaceAccess(store, user, workspaceId)).actor, 'member.change', { userId });
     if (!(await store.memberships.remove(workspaceId, userId))) throw new NotFoundError('This person is not a member of the workspace.');
     ctx.accessEvents.emit('membershipChanged', { workspaceId, userId });
     res.status(204).end();

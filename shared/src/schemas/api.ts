@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { optionalSingleLine, singleLine } from './text.js';
 import { DOCUMENT_TEMPLATES, WORKSPACE_KINDS, type DocumentTemplate, type WorkspaceKind } from '../domain/workspaces.js';
 import type { Role } from '../domain/roles.js';
+import type { DocumentAbilities, MemberAbilities, WorkspaceAbilities } from '../policy/policy.js';
 import { CountrySchema } from './countries.js';
 import { RoleSchema } from './roles.js';
 
@@ -41,10 +42,14 @@ export interface WorkspaceSummary extends Workspace {
   myRole: Role | null;
   memberCount: number;
   documentCount: number;
+  /** What the user may do here (the client shows only these actions). */
+  abilities: WorkspaceAbilities;
 }
 
 export interface Member extends PublicUser {
   role: Role;
+  /** What the user asking may do with this member. */
+  abilities: MemberAbilities;
 }
 
 export interface WorkspaceDetail extends WorkspaceSummary {
@@ -66,15 +71,6 @@ export interface DocumentMeta {
   abilities: DocumentAbilities;
 }
 
-export interface DocumentAbilities {
-  /** Change its content (not an observer, not archived). */
-  edit: boolean;
-  rename: boolean;
-  /** Archive it, or restore it when archived. */
-  archive: boolean;
-  /** Start threads and reply (on an archived document: only those who may restore it). */
-  comment: boolean;
-}
 
 export interface InvitationMembership {
   workspaceId: string;

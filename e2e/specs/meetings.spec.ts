@@ -213,9 +213,9 @@ test('the home page shows a meeting in progress, and a reload within the grace p
   await expect(chair.getByTestId('meeting-left')).toHaveCount(0);
   const csvHref = await chair.getByRole('link', { name: /^Download CSV/ }).getAttribute('href');
   const csv = await (await chair.request.get(csvHref!)).text();
-  const row = csv.split('\n').find((line) => line.startsWith(CONTRIBUTOR.name))!.split(',');
-  expect(row[8]).toBe('1'); // sessions
-  expect(row[6]).toBe(''); // not left
+  const row = csv.split('\n').find((line) => line.startsWith(`attended,${CONTRIBUTOR.name},`))!.split(',');
+  expect(row[9]).toBe('1'); // sessions
+  expect(row[7]).toBe(''); // not left
 });
 
 test('a member who hides from presence lists is still counted in a meeting they join', async ({ openAs, cast }) => {

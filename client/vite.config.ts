@@ -6,6 +6,9 @@ import { precompress } from './build/precompress';
 const server = 'http://localhost:3000';
 
 export default defineConfig({
+  define: {
+    __JANE_BUILD__: JSON.stringify(new Date().toISOString()),
+  },
   plugins: [
     vue(),
     // The service worker keeps the app shell (index.html and every built asset) so a

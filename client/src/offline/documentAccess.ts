@@ -3,6 +3,7 @@
  * role, whether they may edit), so the document page can open offline over the copy kept
  * in IndexedDB. Bounded to the most recent documents; removed at sign-out. Only used
  * while the server is unreachable — its answer replaces this one whenever it comes.
+ * An answer kept by another build of the app is not used: its shape may have changed.
  */
 import type { DocumentResponse } from '../api';
 
@@ -11,6 +12,7 @@ const MAX_DOCUMENTS = 50;
 
 interface StoredAccess {
   userId: string;
+  build: string;
   savedAt: number;
   response: DocumentResponse;
 }
@@ -34,7 +36,7 @@ function write(entries: Record<string, StoredAccess>): void {
 
 export function rememberDocumentAccess(userId: string, response: DocumentResponse): void {
   const entries = read();
-  entries[response.document.id] = { userId, savedAt: Date.now(), response };
+  entries[response.document.id] = { userId, build: __JANE_BUILD__, savedAt: Date.now(), response };
   const newestFirst = Object.entries(entries).sort(([, a], [, b]) => b.savedAt - a.savedAt);
   write(Object.fromEntries(newestFirst.slice(0, MAX_DOCUMENTS)));
 }
@@ -42,7 +44,7 @@ export function rememberDocumentAccess(userId: string, response: DocumentRespons
 /** The last known access of `userId` to the document, if this device has one. */
 export function rememberedDocumentAccess(userId: string, documentId: string): DocumentResponse | null {
   const entry = read()[documentId];
-  return entry && entry.userId === userId ? entry.response : null;
+  return entry && entry.userId === userId && entry.build === __JANE_BUILD__ ? entry.response : null;
 }
 
 export function forgetDocumentAccess(): void {

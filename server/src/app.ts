@@ -198,7 +198,7 @@ export async function startServer(config: Config, options: ServerOptions = {}): 
   const store = options.store ?? (await openStore(config));
   await seedJaneWorkspaces(store);
   const accessEvents = new AccessEvents();
-  const ctx: AppContext = {
+  const base: Omit<AppContext, 'liveDocuments'> = {
     config,
     store,
     logger,
@@ -210,14 +210,16 @@ export async function startServer(config: Config, options: ServerOptions = {}): 
   };
   const meetings = new MeetingService(store);
   const comments = new CommentService(store);
-  const app = buildApp(ctx, meetings, comments);
-  const httpServer = http.createServer(app);
+  const httpServer = http.createServer();
   const openSockets = new Set<Duplex>();
   httpServer.on('connection', (socket) => {
     openSockets.add(socket);
     socket.once('close', () => openSockets.delete(socket));
   });
-  const collab = await attachCollabServer(ctx, httpServer);
+  // The collaboration core first: the routes and realtime handlers change documents through it.
+  const collab = await attachCollabServer(base, httpServer);
+  const ctx: AppContext = { ...base, liveDocuments: collab.liveDocuments };
+  httpServer.on('request', buildApp(ctx, meetings, comments));
   const bus = collab.bus;
   if (bus) ctx.health.redis = () => (bus.ready ? 'connected' : 'disconnected');
   const realtime = await attachRealtime(ctx, httpServer, { meetings, comments }, { meetingGraceMs: config.meetingGraceMs });

@@ -5,6 +5,7 @@ import type { Store } from './storage/port.js';
 import type { SessionService } from './auth/sessions.js';
 import type { LiveSessions } from './auth/liveSessions.js';
 import type { Budgets } from './limits/budgets.js';
+import type { LiveDocuments } from './collab/liveDocuments.js';
 
 /**
  * Events about who may access what; transports listen to close what is no longer
@@ -46,5 +47,7 @@ export interface AppContext {
   liveSessions: LiveSessions;
   /** Rate budgets of REST, socket.io and collaboration (limits/budgets.ts). */
   budgets: Budgets;
+  /** The server's write path into documents (collab/liveDocuments.ts); set once collab is attached. */
+  liveDocuments: LiveDocuments;
   health: HealthState;
 }

@@ -142,6 +142,8 @@ describe('live co-editing with stock y-websocket clients', () => {
 describe('who may connect', () => {
   it('refuses an upgrade without a session (401), from a foreign origin (403), outside the workspace (403) or for an unknown document (404), without loading it', async () => {
     const documentId = await newDocument();
+    // Creating it wrote its template through the write path; wait until nobody has it loaded.
+    await waitFor(() => server.collab.registry.get(documentId) === null, 5000, 'the new document unloaded');
     const before = server.collab.registry.size;
     expect(await openRawSocket(server.url, documentId, {})).toEqual({ kind: 'refused', status: 401 });
     expect(await openRawSocket(server.url, documentId, { cookie: 'jane_session=forged' })).toEqual({ kind: 'refused', status: 401 });

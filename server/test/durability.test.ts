@@ -189,6 +189,7 @@ describe('store failures (injected)', () => {
     cleanups.push(() => server.stop());
     const { api, documentId } = await setUpDocument(server);
     const before = await base.content.load(documentId);
+    await waitFor(() => server.collab.registry.get(documentId) === null, 5000, 'the new document unloaded');
 
     faults.load = true;
     const client = connectClient(server.url, documentId, api.cookie);

@@ -16,6 +16,7 @@ import { CollabConnection, type ConnectionInfo } from './connection.js';
 import { RedisDocumentBus } from './documentBus.js';
 import { DocumentRegistry } from './documentRegistry.js';
 import { GroupCommitWriter } from './groupCommit.js';
+import { LiveDocuments } from './liveDocuments.js';
 import { ConnectionCounter } from '../limits/budgets.js';
 import { LogBudget } from '../limits/logBudget.js';
 
@@ -47,12 +48,14 @@ export interface CollabServer {
   readonly writer: GroupCommitWriter;
   /** The Redis fan-out, when configured. */
   readonly bus: RedisDocumentBus | null;
+  /** The server's write path into documents (restore, templates, migrations, imports). */
+  readonly liveDocuments: LiveDocuments;
   connectionCount(): number;
   /** Closes every connection and flushes; gives up waiting for the store after `timeoutMs`. */
   close(timeoutMs?: number): Promise<void>;
 }
 
-export async function attachCollabServer(ctx: AppContext, httpServer: HttpServer): Promise<CollabServer> {
+export async function attachCollabServer(ctx: Omit<AppContext, 'liveDocuments'>, httpServer: HttpServer): Promise<CollabServer> {
   const { config, store, logger } = ctx;
   const log = logger.child({ module: 'collab' });
   const writer = new GroupCommitWriter(store, log);
@@ -228,6 +231,7 @@ export async function attachCollabServer(ctx: AppContext, httpServer: HttpServer
     registry,
     writer,
     bus,
+    liveDocuments: new LiveDocuments(registry, store),
     connectionCount: () => connections.size,
     async close(timeoutMs?: number) {
       closing = true;

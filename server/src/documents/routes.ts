@@ -1,5 +1,6 @@
 /** Draft documents: list, create from a template, rename, archive. Content goes through collab/. */
 import { Router } from 'express';
+import * as Y from 'yjs';
 import {
   buildTemplateUpdate,
   CreateDocumentRequestSchema,
@@ -56,8 +57,8 @@ export function documentRoutes(ctx: AppContext): Router {
       updatedAt: now,
       updatedBy: user.id,
     };
-    // Content first: a document row never exists without its starting content.
-    await store.content.append([{ docId: document.id, data: buildTemplateUpdate(body.template, body.title), userId: user.id }], now);
+    // Content first, through the write path: a document row never exists without its starting content.
+    await ctx.liveDocuments.change(document.id, user.id, (doc) => Y.applyUpdate(doc, buildTemplateUpdate(body.template, body.title)));
     await store.documents.create(document);
     const [meta] = await present([document], actor);
     res.status(201).json({ document: meta });

@@ -9,7 +9,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CloseCode } from '@jane/shared';
+import * as encoding from 'lib0/encoding';
+import { CloseCode, MESSAGE_AWARENESS } from '@jane/shared';
 import { ApiClient } from './helpers/api.js';
 import { connectClient, waitFor, waitForSync, type TestClient } from './helpers/collab.js';
 import { ServerInstance } from './helpers/instances.js';
@@ -22,6 +23,19 @@ let dataDir: string;
 let workspaceId: string;
 let documentId: string;
 const people: Record<'flooder' | 'member' | 'writer' | 'peer', string> = { flooder: '', member: '', writer: '', peer: '' };
+
+/** An awareness frame with a small caret state, as a typing client sends one per key. */
+function caretFrame(clientId: number, clock: number): Uint8Array {
+  const update = encoding.createEncoder();
+  encoding.writeVarUint(update, 1);
+  encoding.writeVarUint(update, clientId);
+  encoding.writeVarUint(update, clock);
+  encoding.writeVarString(update, JSON.stringify({ cursor: clock }));
+  const frame = encoding.createEncoder();
+  encoding.writeVarUint(frame, MESSAGE_AWARENESS);
+  encoding.writeVarUint8Array(frame, encoding.toUint8Array(update));
+  return encoding.toUint8Array(frame);
+}
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -198,6 +212,29 @@ describe('awareness floods', () => {
       for (const client of all) client.destroy();
     }
   }, 60_000);
+});
+
+describe('a fast typist', () => {
+  it('moving the caret 60 times a second for 3 s is never closed, and the others end up with the latest caret', async () => {
+    const peer = connectClient(server.url, documentId, people.peer);
+    try {
+      await waitForSync(peer);
+      const typist = await openOrThrow(server.url, documentId, { cookie: people.writer });
+      const closed = closeCodeOf(typist);
+      let last = 0;
+      const started = Date.now();
+      while (Date.now() - started < 3_000) {
+        typist.send(caretFrame(777, ++last));
+        await sleep(16);
+      }
+      await waitFor(() => [...peer.provider.awareness.getStates().values()].some((s) => s.cursor === last), 2_000, 'the latest caret');
+      expect(typist.readyState).toBe(typist.OPEN);
+      typist.close();
+      expect(await closed).not.toBe(CloseCode.AwarenessViolation);
+    } finally {
+      peer.destroy();
+    }
+  }, 30_000);
 });
 
 describe('floods of malformed frames', () => {

@@ -35,6 +35,8 @@ function fakeClientBuild(): string {
   fs.writeFileSync(path.join(assets, 'app-1234.js.br'), zlib.brotliCompressSync(script));
   fs.writeFileSync(path.join(assets, 'app-1234.js.gz'), zlib.gzipSync(script));
   fs.writeFileSync(path.join(assets, 'app-1234.js.map'), '{"sources":["secret.ts"]}');
+  fs.writeFileSync(path.join(temp.dir, 'sw.js'), 'self.addEventListener("fetch", () => {});');
+  fs.writeFileSync(path.join(temp.dir, 'workbox-5f52ac45.js'), '/* workbox */');
   return temp.dir;
 }
 
@@ -80,6 +82,9 @@ describe('serving the app', () => {
     expect(Number(identity.headers.get('content-length'))).toBe(original.byteLength);
 
     expect((await fetch(`${server.url}/assets/app-1234.js.map`)).status).toBe(404);
+    // The service worker is revalidated on every load (a deploy must reach everyone); its hashed runtime is not.
+    expect((await fetch(`${server.url}/sw.js`)).headers.get('cache-control')).toBe('no-cache');
+    expect((await fetch(`${server.url}/workbox-5f52ac45.js`)).headers.get('cache-control')).toContain('immutable');
     const shell = await fetch(`${server.url}/w/some-workspace`);
     expect(shell.status).toBe(200);
     expect(shell.headers.get('cache-control')).toBe('no-cache');

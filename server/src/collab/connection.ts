@@ -20,7 +20,7 @@ import {
 } from '@jane/shared';
 import type { AwarenessIdentity } from './awarenessGuard.js';
 import type { LiveSession } from '../auth/liveSessions.js';
-import { AWARENESS_BUDGET, FrameMeter } from '../limits/frameMeter.js';
+import { AWARENESS_BUDGET, AWARENESS_FLOOD_BUDGET, FrameMeter } from '../limits/frameMeter.js';
 import type { LogBudget } from '../limits/logBudget.js';
 import type { DocumentPeer, LiveDocument } from './liveDocument.js';
 import { encodeAwarenessMessage, encodeSavedMessage, encodeSyncStep1, encodeSyncStep2 } from './messages.js';
@@ -73,6 +73,10 @@ export class CollabConnection implements DocumentPeer {
   private resyncTimes: number[] = [];
   /** Awareness frames and bytes this connection may still send (a caret moves a few times a second). */
   private readonly awarenessMeter = new FrameMeter(AWARENESS_BUDGET);
+  private readonly awarenessFloodMeter = new FrameMeter(AWARENESS_FLOOD_BUDGET);
+  /** The latest awareness frame held back by the frame rate, and its timer. */
+  private heldAwareness: Uint8Array | null = null;
+  private heldTimer: NodeJS.Timeout | null = null;
   private doc: LiveDocument | null = null;
   private waiting: Uint8Array[] | null = [];
   private closed = false;
@@ -174,19 +178,9 @@ export class CollabConnection implements DocumentPeer {
         case MESSAGE_SYNC:
           this.handleSync(doc, decoder);
           return;
-        case MESSAGE_AWARENESS: {
-          if (!this.awarenessMeter.spend(frame.byteLength)) {
-            this.clientLog.warn('awareness-flood', { docId: doc.id, userId: this.userId }, 'awareness frames over budget; closing');
-            this.close(CloseCode.AwarenessViolation, 'awareness flood');
-            return;
-          }
-          const verdict = doc.applyPeerAwareness(this, decoding.readVarUint8Array(decoder));
-          if (verdict.kind === 'violation') {
-            this.clientLog.warn('awareness-violation', { docId: doc.id, userId: this.userId, reason: verdict.reason }, 'awareness violation');
-            this.close(CloseCode.AwarenessViolation, 'awareness flood');
-          }
+        case MESSAGE_AWARENESS:
+          this.receiveAwareness(doc, decoding.readVarUint8Array(decoder), frame.byteLength);
           return;
-        }
         case MESSAGE_QUERY_AWARENESS:
           this.send(encodeAwarenessMessage(doc.awareness, [...doc.awareness.getStates().keys()]));
           return;
@@ -198,6 +192,51 @@ export class CollabConnection implements DocumentPeer {
     } catch (error) {
       this.clientLog.warn('malformed-frame', { err: error, docId: doc.id, userId: this.userId }, 'malformed collab frame');
       this.close(CloseCode.MalformedMessage, 'malformed message');
+    }
+  }
+
+  /**
+   * Awareness within budget is applied at once. Faster than the frame rate (a fast typist),
+   * only the latest frame is kept and applied when the budget allows — a caret needs no
+   * history. States far beyond a caret's size, or frames beyond any typist's pace, are a
+   * flood: the connection is closed with 4429.
+   */
+  private receiveAwareness(doc: LiveDocument, update: Uint8Array, size: number): void {
+    if (!this.awarenessFloodMeter.spend(0) || !this.awarenessMeter.hasBytes(size)) {
+      this.clientLog.warn('awareness-flood', { docId: doc.id, userId: this.userId }, 'awareness over budget; closing');
+      this.close(CloseCode.AwarenessViolation, 'awareness flood');
+      return;
+    }
+    if (this.heldAwareness || !this.awarenessMeter.spend(size)) {
+      this.heldAwareness = update;
+      this.heldTimer ??= setTimeout(() => this.releaseAwareness(doc), Math.max(10, this.awarenessMeter.msUntilNextFrame()));
+      return;
+    }
+    this.applyAwareness(doc, update);
+  }
+
+  private releaseAwareness(doc: LiveDocument): void {
+    this.heldTimer = null;
+    const update = this.heldAwareness;
+    if (!update || this.closed) return;
+    if (!this.awarenessMeter.spend(update.byteLength)) {
+      this.heldTimer = setTimeout(() => this.releaseAwareness(doc), Math.max(10, this.awarenessMeter.msUntilNextFrame()));
+      return;
+    }
+    this.heldAwareness = null;
+    try {
+      this.applyAwareness(doc, update);
+    } catch (error) {
+      this.clientLog.warn('malformed-frame', { err: error, docId: doc.id, userId: this.userId }, 'malformed awareness frame');
+      this.close(CloseCode.MalformedMessage, 'malformed message');
+    }
+  }
+
+  private applyAwareness(doc: LiveDocument, update: Uint8Array): void {
+    const verdict = doc.applyPeerAwareness(this, update);
+    if (verdict.kind === 'violation') {
+      this.clientLog.warn('awareness-violation', { docId: doc.id, userId: this.userId, reason: verdict.reason }, 'awareness violation');
+      this.close(CloseCode.AwarenessViolation, 'awareness flood');
     }
   }
 
@@ -268,6 +307,8 @@ export class CollabConnection implements DocumentPeer {
   private handleClose(): void {
     if (this.closed) return;
     this.closed = true;
+    if (this.heldTimer) clearTimeout(this.heldTimer);
+    this.heldAwareness = null;
     this.waiting = null;
     this.hooks.onClose(this);
   }

@@ -13,11 +13,25 @@ export interface FrameBudget {
   byteBurst: number;
 }
 
+/**
+ * Awareness a connection's caret may send. Over the frame rate (a fast typist moves the
+ * caret with every key), frames are not refused but held: only the latest waits and is
+ * relayed when the budget allows. Over the byte rate — states far larger than a caret —
+ * the client is flooding.
+ */
 export const AWARENESS_BUDGET: FrameBudget = {
   framesPerSecond: 20,
   frameBurst: 60,
   bytesPerSecond: 32 * 1024,
   byteBurst: 96 * 1024,
+};
+
+/** Frames per second beyond which even held-back awareness is a flood (parsing has a cost). */
+export const AWARENESS_FLOOD_BUDGET: FrameBudget = {
+  framesPerSecond: 300,
+  frameBurst: 600,
+  bytesPerSecond: Number.POSITIVE_INFINITY,
+  byteBurst: Number.POSITIVE_INFINITY,
 };
 
 /** socket.io events per connection, in points (see SOCKET_EVENT_COSTS); bytes are not metered. */
@@ -40,6 +54,18 @@ export class FrameMeter {
     this.frames = budget.frameBurst;
     this.bytes = budget.byteBurst;
     this.last = now();
+  }
+
+  /** Milliseconds until one more frame would be allowed (0: now). */
+  msUntilNextFrame(): number {
+    const missing = 1 - this.frames - ((this.now() - this.last) / 1000) * this.budget.framesPerSecond;
+    return missing <= 0 ? 0 : Math.ceil((missing / this.budget.framesPerSecond) * 1000);
+  }
+
+  /** Whether `size` more bytes fit now (without spending anything). */
+  hasBytes(size: number): boolean {
+    const elapsed = (this.now() - this.last) / 1000;
+    return Math.min(this.budget.byteBurst, this.bytes + elapsed * this.budget.bytesPerSecond) >= size;
   }
 
   /** Spends `frames` (points) and `size` bytes; false when the budget is overdrawn. */

@@ -144,6 +144,7 @@ export interface MembershipRepository {
 export interface DocumentRepository {
   create(document: DocumentRecord): Promise<void>;
   findById(id: string): Promise<DocumentRecord | null>;
+  findManyByIds(ids: readonly string[]): Promise<DocumentRecord[]>;
   listForWorkspace(workspaceId: string): Promise<DocumentRecord[]>;
   countByWorkspace(): Promise<Map<string, number>>;
   update(id: string, patch: DocumentPatch): Promise<DocumentRecord | null>;
@@ -274,11 +275,14 @@ export interface ThreadRepository {
   listForDocument(documentId: string): Promise<ThreadRecord[]>;
   /** Oldest first; `resolved` filters by status when given. */
   listForWorkspace(workspaceId: string, resolved?: boolean): Promise<ThreadRecord[]>;
+  /** The same over several workspaces at once, oldest first. */
+  listForWorkspaces(workspaceIds: readonly string[], resolved?: boolean): Promise<ThreadRecord[]>;
   /** Resolves (`resolvedAt` set) or reopens (null) a thread. */
   setResolved(id: string, resolvedAt: string | null, resolvedBy: string | null): Promise<ThreadRecord | null>;
   delete(id: string): Promise<void>;
   addComment(comment: CommentRecord): Promise<void>;
   findComment(id: string): Promise<CommentRecord | null>;
+  findComments(ids: readonly string[]): Promise<CommentRecord[]>;
   updateComment(id: string, patch: CommentPatch): Promise<CommentRecord | null>;
   /** Comments of these threads, oldest first. */
   listComments(threadIds: readonly string[]): Promise<CommentRecord[]>;

@@ -79,8 +79,10 @@ export function clientAssets(dist: string): Router {
       return next();
     }
     if (!stat.isFile() || file === indexFile) return next();
-    const immutable = file.includes(`${path.sep}assets${path.sep}`);
-    send(req, res, file, immutable ? 'public, max-age=31536000, immutable' : 'public, max-age=3600');
+    // Hashed names never change content; everything else (the service worker above all)
+    // is checked again on every load, so that a deploy reaches everyone.
+    const immutable = file.includes(`${path.sep}assets${path.sep}`) || /^workbox-[\w-]+\.js$/.test(path.basename(file));
+    send(req, res, file, immutable ? 'public, max-age=31536000, immutable' : 'no-cache');
   });
 
   // Client-side routes: every other GET serves the app shell.

@@ -222,6 +222,10 @@ export async function openMongoStore(options: MongoStoreOptions): Promise<Store>
     async findById(id) {
       return strip(await documentsCol.findOne({ _id: id }));
     },
+    async findManyByIds(ids) {
+      if (ids.length === 0) return [];
+      return (await documentsCol.find({ _id: { $in: [...ids] } }).toArray()).map((doc) => strip<DocumentRecord>(doc)!);
+    },
     async listForWorkspace(workspaceId) {
       return (await documentsCol.find({ workspaceId }).sort({ updatedAt: -1 }).toArray()).map(
         (doc) => strip<DocumentRecord>(doc)!,

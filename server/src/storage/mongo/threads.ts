@@ -39,6 +39,11 @@ export async function mongoThreads(db: Db): Promise<ThreadRepository> {
         resolved === undefined ? { workspaceId } : resolved ? { workspaceId, resolvedAt: { $ne: null } } : { workspaceId, resolvedAt: null };
       return (await threads.find(filter).sort({ createdAt: 1 }).toArray()).map((doc) => strip<ThreadRecord>(doc)!);
     },
+    async listForWorkspaces(workspaceIds, resolved) {
+      if (workspaceIds.length === 0) return [];
+      const status = resolved === undefined ? {} : resolved ? { resolvedAt: { $ne: null } } : { resolvedAt: null };
+      return (await threads.find({ workspaceId: { $in: [...workspaceIds] }, ...status }).sort({ createdAt: 1 }).toArray()).map((doc) => strip<ThreadRecord>(doc)!);
+    },
     async setResolved(id, resolvedAt, resolvedBy) {
       await threads.updateOne({ _id: id }, { $set: { resolvedAt, resolvedBy, lastActivityAt: resolvedAt ?? new Date().toISOString() } });
       return strip(await threads.findOne({ _id: id }));
@@ -52,6 +57,10 @@ export async function mongoThreads(db: Db): Promise<ThreadRepository> {
       await threads.updateOne({ _id: comment.threadId }, { $set: { lastActivityAt: comment.createdAt } });
     },
     findComment,
+    async findComments(ids) {
+      if (ids.length === 0) return [];
+      return (await comments.find({ _id: { $in: [...ids] } }).toArray()).map((doc) => strip<CommentRecord>(doc)!);
+    },
     async updateComment(id, patch) {
       const changes = defined(patch);
       if (Object.keys(changes).length > 0) await comments.updateOne({ _id: id }, { $set: changes });

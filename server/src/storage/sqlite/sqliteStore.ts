@@ -256,6 +256,10 @@ export function openSqliteStore(options: SqliteStoreOptions): Store {
       const row = statement('SELECT * FROM documents WHERE id = ?').get(id) as Row | undefined;
       return row ? toDocument(row) : null;
     },
+    async findManyByIds(ids) {
+      if (ids.length === 0) return [];
+      return (statement('SELECT * FROM documents WHERE id IN (SELECT value FROM json_each(?))').all(JSON.stringify(ids)) as Row[]).map(toDocument);
+    },
     async listForWorkspace(workspaceId) {
       return (
         statement('SELECT * FROM documents WHERE workspace_id = ? ORDER BY updated_at DESC').all(workspaceId) as Row[]

@@ -88,6 +88,13 @@ export function sqliteThreads(db: Database.Database): ThreadRepository {
       const filter = resolved === undefined ? '' : resolved ? 'AND resolved_at IS NOT NULL' : 'AND resolved_at IS NULL';
       return (statement(`SELECT * FROM threads WHERE workspace_id = ? ${filter} ORDER BY created_at`).all(workspaceId) as Row[]).map(toThread);
     },
+    async listForWorkspaces(workspaceIds, resolved) {
+      if (workspaceIds.length === 0) return [];
+      const filter = resolved === undefined ? '' : resolved ? 'AND resolved_at IS NOT NULL' : 'AND resolved_at IS NULL';
+      return (
+        statement(`SELECT * FROM threads WHERE workspace_id IN (SELECT value FROM json_each(?)) ${filter} ORDER BY created_at`).all(JSON.stringify(workspaceIds)) as Row[]
+      ).map(toThread);
+    },
     async setResolved(id, resolvedAt, resolvedBy) {
       statement('UPDATE threads SET resolved_at = ?, resolved_by = ?, last_activity_at = ? WHERE id = ?').run(
         resolvedAt,
@@ -105,6 +112,10 @@ export function sqliteThreads(db: Database.Database): ThreadRepository {
     },
     async findComment(id) {
       return findComment(id);
+    },
+    async findComments(ids) {
+      if (ids.length === 0) return [];
+      return (statement('SELECT * FROM comments WHERE id IN (SELECT value FROM json_each(?))').all(JSON.stringify(ids)) as Row[]).map(toComment);
     },
     async updateComment(id, patch) {
       const values: Record<string, unknown> = { ...patch };

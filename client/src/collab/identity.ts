@@ -3,14 +3,10 @@
  * awareness state it relays, so names and colours shown for others are the server's,
  * never what a client claims about itself.
  */
-export interface CollabIdentity {
-  id: string;
-  name: string;
-  color: string;
-  country: string;
-  organisation: string;
-  readOnly: boolean;
-}
+import type { AwarenessIdentity } from '@jane/shared/core';
+
+/** What the server stamps into each awareness state (defined once, in shared/). */
+export type CollabIdentity = AwarenessIdentity;
 
 export interface PresentPerson extends CollabIdentity {
   isSelf: boolean;

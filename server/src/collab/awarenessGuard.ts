@@ -12,6 +12,7 @@
  */
 import * as decoding from 'lib0/decoding';
 import * as encoding from 'lib0/encoding';
+import type { AwarenessIdentity } from '@jane/shared';
 
 export interface AwarenessLimits {
   /** Client ids one connection may own (a stock client uses one). */
@@ -29,15 +30,9 @@ export const DEFAULT_AWARENESS_LIMITS: AwarenessLimits = {
   maxStateBytes: 4 * 1024,
 };
 
-/** The identity stamped into `state.user`. */
-export interface AwarenessIdentity {
-  id: string;
-  name: string;
-  color: string;
-  country: string;
-  organisation: string;
-  readOnly: boolean;
-}
+/** The identity stamped into `state.user` (defined once, in shared/). */
+export type { AwarenessIdentity };
+
 
 export interface AwarenessOwnership {
   /** Ids this connection owns; the guard adds newly claimed ids. */

@@ -65,3 +65,19 @@ export const CloseCode = {
   MessageTooLarge: 1009,
 } as const;
 export type CloseCode = (typeof CloseCode)[keyof typeof CloseCode];
+
+/**
+ * The identity the server stamps into `state.user` of every awareness state it relays
+ * (from the session — never what a client claims). Clients read names and colours of
+ * others from it.
+ */
+export interface AwarenessIdentity {
+  id: string;
+  name: string;
+  /** `#rrggbb` (a caret with another format is drawn transparent). */
+  color: string;
+  country: string;
+  organisation: string;
+  /** The person may only read (observer, or an archived document). */
+  readOnly: boolean;
+}

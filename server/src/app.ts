@@ -23,6 +23,8 @@ import { attachCollabServer, type CollabServer } from './collab/collabServer.js'
 import { clientAssets } from './web/clientAssets.js';
 import { commentRoutes } from './comments/routes.js';
 import { CommentService } from './comments/service.js';
+import { notificationRoutes } from './notifications/routes.js';
+import { NotificationService } from './notifications/service.js';
 import { documentRoutes } from './documents/routes.js';
 import { meetingRoutes } from './meetings/routes.js';
 import { MeetingService } from './meetings/service.js';
@@ -96,7 +98,7 @@ const errorHandler =
     res.status(500).json(errorBody('internal', 'Something went wrong on the server. Try again; if it persists, tell an administrator.'));
   };
 
-function buildApp(ctx: AppContext, meetings: MeetingService, comments: CommentService): express.Express {
+function buildApp(ctx: AppContext, meetings: MeetingService, comments: CommentService, notifications: NotificationService): express.Express {
   const { config } = ctx;
   const app = express();
   app.disable('x-powered-by');
@@ -175,6 +177,7 @@ function buildApp(ctx: AppContext, meetings: MeetingService, comments: CommentSe
   api.use(userAdminRoutes(ctx));
   api.use(meetingRoutes(ctx, meetings));
   api.use(commentRoutes(comments));
+  api.use(notificationRoutes(notifications));
   api.use((req) => {
     throw new NotFoundError(`There is no API route ${req.method} ${req.path}.`);
   });
@@ -209,7 +212,8 @@ export async function startServer(config: Config, options: ServerOptions = {}): 
     health: { draining: false, redis: () => 'not-configured' },
   };
   const meetings = new MeetingService(store);
-  const comments = new CommentService(store);
+  const notifications = new NotificationService(store);
+  const comments = new CommentService(store, notifications);
   const httpServer = http.createServer();
   const openSockets = new Set<Duplex>();
   httpServer.on('connection', (socket) => {
@@ -219,10 +223,10 @@ export async function startServer(config: Config, options: ServerOptions = {}): 
   // The collaboration core first: the routes and realtime handlers change documents through it.
   const collab = await attachCollabServer(base, httpServer);
   const ctx: AppContext = { ...base, liveDocuments: collab.liveDocuments };
-  httpServer.on('request', buildApp(ctx, meetings, comments));
+  httpServer.on('request', buildApp(ctx, meetings, comments, notifications));
   const bus = collab.bus;
   if (bus) ctx.health.redis = () => (bus.ready ? 'connected' : 'disconnected');
-  const realtime = await attachRealtime(ctx, httpServer, { meetings, comments }, { meetingGraceMs: config.meetingGraceMs });
+  const realtime = await attachRealtime(ctx, httpServer, { meetings, comments, notifications }, { meetingGraceMs: config.meetingGraceMs });
   await new Promise<void>((resolve, reject) => {
     httpServer.once('error', reject);
     httpServer.listen(config.port, config.host, () => {

@@ -300,4 +300,32 @@ describe('mentions and notifications, live', () => {
     await waitFor(() => reads.includes(0), 2000, 'other tab told');
     expect((await contributor.api.post('/api/notifications/read', {})).body.unreadCount).toBe(0);
   });
+
+  it('stops showing notifications of a workspace the person has left, and lists many with few lookups', async () => {
+    const leaver = await createPerson(server, { name: 'Lea Leaver', country: 'FI', roles: { [workspaceId]: 'contributor' } });
+    const documentId = (await chair.api.post(`/api/workspaces/${workspaceId}/documents`, { title: 'Mentions', template: 'blank' })).body.document.id;
+    const anchor = { kind: 'section' as const, start: encode(Y.createRelativePositionFromTypeIndex(new Y.Doc().getText('t'), 0)), end: encode(Y.createRelativePositionFromTypeIndex(new Y.Doc().getText('t'), 0)), quote: 'Mentions' };
+    for (let i = 0; i < 12; i++) {
+      expect((await chair.api.post(`/api/documents/${documentId}/threads`, { anchor, sectionTitle: null, body: `@[${leaver.id}] point ${i}` })).status).toBe(201);
+    }
+    // Listing a dozen notifications costs a fixed number of store reads, not one per item.
+    const reads = { comments: 0, documents: 0 };
+    const { findComment, findComments } = server.store.threads;
+    const { findById, findManyByIds } = server.store.documents;
+    server.store.threads.findComment = (id) => (reads.comments++, findComment(id));
+    server.store.threads.findComments = (ids) => (reads.comments++, findComments(ids));
+    server.store.documents.findById = (id) => (reads.documents++, findById(id));
+    server.store.documents.findManyByIds = (ids) => (reads.documents++, findManyByIds(ids));
+    try {
+      const bell = await leaver.api.get('/api/notifications');
+      expect(bell.body.notifications).toHaveLength(12);
+      expect(bell.body.notifications[0].excerpt).toBe('@Lea Leaver point 11');
+      expect(reads).toEqual({ comments: 1, documents: 1 });
+    } finally {
+      Object.assign(server.store.threads, { findComment, findComments });
+      Object.assign(server.store.documents, { findById, findManyByIds });
+    }
+    expect((await chair.api.delete(`/api/workspaces/${workspaceId}/members/${leaver.id}`)).status).toBe(204);
+    expect((await leaver.api.get('/api/notifications')).body.notifications).toEqual([]);
+  });
 });

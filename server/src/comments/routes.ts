@@ -1,7 +1,7 @@
-/** Comment threads and notifications over REST. Live updates go out through realtime/. */
+/** Comment threads over REST. Live updates go out through realtime/. */
 import { Router } from 'express';
 import { z } from 'zod';
-import { CommentBodyRequestSchema, CreateThreadRequestSchema, IdSchema, MarkNotificationsReadRequestSchema } from '@jane/shared';
+import { CommentBodyRequestSchema, CreateThreadRequestSchema, IdSchema } from '@jane/shared';
 import { requireUser } from '../auth/requestUser.js';
 import { parseOrThrow } from '../validation.js';
 import type { CommentService } from './service.js';
@@ -60,16 +60,6 @@ export function commentRoutes(comments: CommentService): Router {
 
   router.get('/me/threads', async (req, res) => {
     res.json({ threads: await comments.myOpenThreads(requireUser(req)) });
-  });
-
-  router.get('/notifications', async (req, res) => {
-    res.json(await comments.notifications(requireUser(req)));
-  });
-
-  router.post('/notifications/read', async (req, res) => {
-    const user = requireUser(req);
-    const { ids } = parseOrThrow(MarkNotificationsReadRequestSchema, req.body ?? {}, 'request');
-    res.json({ unreadCount: await comments.markRead(user, ids ?? null) });
   });
 
   return router;

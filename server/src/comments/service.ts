@@ -1,38 +1,30 @@
 /**
- * Comment threads on drafts: anchored to a section or passage, with replies, mentions,
- * resolution and notifications. Every operation checks workspace membership and role;
- * threads live in the store, outside the Yjs document.
+ * Comment threads on drafts — the commands: start, reply, edit, delete, resolve/reopen,
+ * and the lists. Anchored to a section or passage; every operation goes through the
+ * policy; threads live in the store, outside the Yjs document. Presenting is in
+ * present.ts, who is notified in notifications/.
  */
 import { EventEmitter } from 'node:events';
 import * as Y from 'yjs';
 import {
   mentionedIds,
-  MENTION_PATTERN,
-  type CommentView,
   type CreateThreadRequest,
-  type NotificationView,
-  type PersonRef,
-  type Role,
   type ThreadView,
   type WorkspaceThread,
 } from '@jane/shared';
-import { BadRequestError, ForbiddenError, NotFoundError } from '../errors.js';
+import { BadRequestError, NotFoundError } from '../errors.js';
 import { newId } from '../ids.js';
-import type { CommentRecord, NotificationRecord, Store, ThreadRecord, UserRecord } from '../storage/port.js';
+import type { CommentRecord, Store, ThreadRecord, UserRecord } from '../storage/port.js';
 import { authorize, requireDocumentAccess, requireWorkspaceAccess } from '../policies/authorize.js';
+import type { NotificationService } from '../notifications/service.js';
+import { presentThreads } from './present.js';
 
 export interface CommentEventMap {
   threadChanged: [{ documentId: string; thread: ThreadView }];
   threadRemoved: [{ workspaceId: string; documentId: string; threadId: string }];
-  notified: [{ userId: string; notification: NotificationView; unreadCount: number }];
-  notificationsRead: [{ userId: string; ids: string[] | null; unreadCount: number }];
 }
 
-const EXCERPT_LENGTH = 140;
 
-function personRef(user: UserRecord | undefined, id: string): PersonRef {
-  return user ? { id: user.id, name: user.name, country: user.country } : { id, name: 'Former member', country: '' };
-}
 
 /** Checks that an anchor's positions are well-formed encoded Yjs relative positions. */
 function checkAnchor(anchor: CreateThreadRequest['anchor']): void {
@@ -46,65 +38,17 @@ function checkAnchor(anchor: CreateThreadRequest['anchor']): void {
 }
 
 export class CommentService extends EventEmitter<CommentEventMap> {
-  constructor(private readonly store: Store) {
+  constructor(
+    private readonly store: Store,
+    private readonly notifications: NotificationService,
+  ) {
     super();
-  }
-
-  /** Thread views with authors' names, deleted comments shown only where replies follow. */
-  private async present(threads: ThreadRecord[]): Promise<ThreadView[]> {
-    if (threads.length === 0) return [];
-    const comments = await this.store.threads.listComments(threads.map((t) => t.id));
-    const ids = new Set<string>();
-    for (const thread of threads) {
-      ids.add(thread.createdBy);
-      if (thread.resolvedBy) ids.add(thread.resolvedBy);
-    }
-    for (const comment of comments) {
-      ids.add(comment.authorId);
-      comment.mentions.forEach((id) => ids.add(id));
-    }
-    const users = new Map((await this.store.users.findManyByIds([...ids])).map((u) => [u.id, u]));
-    const byThread = new Map<string, CommentRecord[]>();
-    for (const comment of comments) {
-      const list = byThread.get(comment.threadId);
-      if (list) list.push(comment);
-      else byThread.set(comment.threadId, [comment]);
-    }
-    return threads.map((thread) => {
-      const list = byThread.get(thread.id) ?? [];
-      const lastLive = list.map((c) => c.deletedAt === null).lastIndexOf(true);
-      const views: CommentView[] = list
-        .filter((comment, index) => comment.deletedAt === null || index < lastLive)
-        .map((comment) => ({
-          id: comment.id,
-          author: personRef(users.get(comment.authorId), comment.authorId),
-          body: comment.deletedAt ? '' : comment.body,
-          mentions: comment.deletedAt ? [] : comment.mentions.map((id) => personRef(users.get(id), id)),
-          createdAt: comment.createdAt,
-          editedAt: comment.editedAt,
-          deleted: comment.deletedAt !== null,
-        }));
-      return {
-        id: thread.id,
-        workspaceId: thread.workspaceId,
-        documentId: thread.documentId,
-        anchor: thread.anchor,
-        sectionTitle: thread.sectionTitle,
-        status: thread.resolvedAt ? 'resolved' : 'open',
-        createdBy: personRef(users.get(thread.createdBy), thread.createdBy),
-        createdAt: thread.createdAt,
-        resolvedAt: thread.resolvedAt,
-        resolvedBy: thread.resolvedBy ? personRef(users.get(thread.resolvedBy), thread.resolvedBy) : null,
-        lastActivityAt: thread.lastActivityAt,
-        comments: views,
-      };
-    });
   }
 
   private async view(threadId: string): Promise<ThreadView> {
     const thread = await this.store.threads.findById(threadId);
     if (!thread) throw new NotFoundError('This thread does not exist.');
-    return (await this.present([thread]))[0]!;
+    return (await presentThreads(this.store, [thread]))[0]!;
   }
 
   /** The thread and the user's role in its workspace (403 for outsiders). */
@@ -127,7 +71,7 @@ export class CommentService extends EventEmitter<CommentEventMap> {
 
   async listForDocument(user: UserRecord, documentId: string): Promise<ThreadView[]> {
     await requireDocumentAccess(this.store, user, documentId);
-    return this.present(await this.store.threads.listForDocument(documentId));
+    return presentThreads(this.store, await this.store.threads.listForDocument(documentId));
   }
 
   async createThread(user: UserRecord, documentId: string, request: CreateThreadRequest): Promise<ThreadView> {
@@ -160,7 +104,7 @@ export class CommentService extends EventEmitter<CommentEventMap> {
     await this.store.threads.create(thread, comment);
     const view = await this.view(thread.id);
     this.emit('threadChanged', { documentId, thread: view });
-    await this.notify(thread, comment, document.title, []);
+    await this.notifications.commentWritten(thread, comment, []);
     return view;
   }
 
@@ -182,7 +126,7 @@ export class CommentService extends EventEmitter<CommentEventMap> {
     const view = await this.view(threadId);
     this.emit('threadChanged', { documentId: thread.documentId, thread: view });
     const participants = new Set([thread.createdBy, ...earlier.map((c) => c.authorId)]);
-    await this.notify(thread, comment, document.title, [...participants]);
+    await this.notifications.commentWritten(thread, comment, [...participants]);
     return view;
   }
 
@@ -237,7 +181,7 @@ export class CommentService extends EventEmitter<CommentEventMap> {
     const records = await this.store.threads.listForWorkspace(workspaceId, status === 'all' ? undefined : status === 'resolved');
     const documents = new Map((await this.store.documents.listForWorkspace(workspaceId)).map((d) => [d.id, d]));
     const visible = records.filter((t) => documents.has(t.documentId) && !documents.get(t.documentId)!.archived);
-    return (await this.present(visible)).map((view) => ({ ...view, documentTitle: documents.get(view.documentId)!.title }));
+    return (await presentThreads(this.store, visible)).map((view) => ({ ...view, documentTitle: documents.get(view.documentId)!.title }));
   }
 
   /**
@@ -245,89 +189,16 @@ export class CommentService extends EventEmitter<CommentEventMap> {
    * mentioned in — the home page's "My open threads". Oldest activity first.
    */
   async myOpenThreads(user: UserRecord): Promise<WorkspaceThread[]> {
-    const memberships = await this.store.memberships.listForUser(user.id);
-    const involved: WorkspaceThread[] = [];
-    for (const { workspaceId } of memberships) {
-      for (const thread of await this.workspaceThreads(user, workspaceId, 'open')) {
-        const mine =
-          thread.createdBy.id === user.id ||
-          thread.comments.some((c) => c.author.id === user.id || c.mentions.some((m) => m.id === user.id));
-        if (mine) involved.push(thread);
-      }
-    }
-    return involved.sort((a, b) => a.lastActivityAt.localeCompare(b.lastActivityAt));
-  }
-
-  /* ------------------------------------------------------------- notifications */
-
-  private async notify(thread: ThreadRecord, comment: CommentRecord, documentTitle: string, participants: string[]): Promise<void> {
-    const mentioned = new Set(comment.mentions.filter((id) => id !== comment.authorId));
-    const members = new Set((await this.store.memberships.listForWorkspace(thread.workspaceId)).map((m) => m.userId));
-    const repliedTo = participants.filter((id) => id !== comment.authorId && !mentioned.has(id) && members.has(id));
-    const records: NotificationRecord[] = [
-      ...[...mentioned].map((userId) => ({ userId, kind: 'mention' as const })),
-      ...[...new Set(repliedTo)].map((userId) => ({ userId, kind: 'reply' as const })),
-    ].map(({ userId, kind }) => ({
-      id: newId(),
-      userId,
-      kind,
-      workspaceId: thread.workspaceId,
-      documentId: thread.documentId,
-      threadId: thread.id,
-      commentId: comment.id,
-      actorId: comment.authorId,
-      createdAt: comment.createdAt,
-      readAt: null,
-    }));
-    if (records.length === 0) return;
-    await this.store.notifications.createMany(records);
-    const views = await this.presentNotifications(records, new Map([[thread.documentId, documentTitle]]));
-    for (const notification of views) {
-      const record = records.find((r) => r.id === notification.id)!;
-      this.emit('notified', { userId: record.userId, notification, unreadCount: await this.store.notifications.countUnread(record.userId) });
-    }
-  }
-
-  private async presentNotifications(records: NotificationRecord[], titles = new Map<string, string>()): Promise<NotificationView[]> {
-    const comments = new Map<string, CommentRecord>();
-    for (const record of records) {
-      if (!comments.has(record.commentId)) {
-        const comment = await this.store.threads.findComment(record.commentId);
-        if (comment) comments.set(comment.id, comment);
-      }
-      if (!titles.has(record.documentId)) titles.set(record.documentId, (await this.store.documents.findById(record.documentId))?.title ?? 'a document');
-    }
-    const people = new Set(records.map((r) => r.actorId));
-    for (const comment of comments.values()) comment.mentions.forEach((id) => people.add(id));
-    const users = new Map((await this.store.users.findManyByIds([...people])).map((u) => [u.id, u]));
-    return records.map((record) => {
-      const comment = comments.get(record.commentId);
-      const text = comment && !comment.deletedAt ? comment.body.replace(MENTION_PATTERN, (_m, id: string) => `@${users.get(id)?.name ?? 'someone'}`) : 'comment deleted';
-      return {
-        id: record.id,
-        kind: record.kind,
-        workspaceId: record.workspaceId,
-        documentId: record.documentId,
-        documentTitle: titles.get(record.documentId)!,
-        threadId: record.threadId,
-        commentId: record.commentId,
-        actor: personRef(users.get(record.actorId), record.actorId),
-        excerpt: text.length > EXCERPT_LENGTH ? `${text.slice(0, EXCERPT_LENGTH - 1)}…` : text,
-        createdAt: record.createdAt,
-        readAt: record.readAt,
-      };
-    });
-  }
-
-  async notifications(user: UserRecord, limit = 50): Promise<{ notifications: NotificationView[]; unreadCount: number }> {
-    const records = await this.store.notifications.listForUser(user.id, limit);
-    return { notifications: await this.presentNotifications(records), unreadCount: await this.store.notifications.countUnread(user.id) };
-  }
-
-  async markRead(user: UserRecord, ids: string[] | null): Promise<number> {
-    await this.store.notifications.markRead(user.id, ids, new Date().toISOString());
-    const unreadCount = await this.store.notifications.countUnread(user.id);
-    this.emit('notificationsRead', { userId: user.id, ids, unreadCount });
-    return unreadCount;
+    const workspaceIds = (await this.store.memberships.listForUser(user.id)).map((m) => m.workspaceId);
+    // One query for all the workspaces' open threads, one for their documents, one presentation.
+    const records = await this.store.threads.listForWorkspaces(workspaceIds, false);
+    const documents = new Map((await this.store.documents.findManyByIds([...new Set(records.map((t) => t.documentId))])).map((d) => [d.id, d]));
+    const visible = records.filter((t) => documents.has(t.documentId) && !documents.get(t.documentId)!.archived);
+    const involved = (await presentThreads(this.store, visible)).filter(
+      (thread) => thread.createdBy.id === user.id || thread.comments.some((c) => c.author.id === user.id || c.mentions.some((m) => m.id === user.id)),
+    );
+    return involved
+      .map((view) => ({ ...view, documentTitle: documents.get(view.documentId)!.title }))
+      .sort((a, b) => a.lastActivityAt.localeCompare(b.lastActivityAt));
   }
 }

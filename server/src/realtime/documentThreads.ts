@@ -7,6 +7,7 @@ import type { Logger } from 'pino';
 import { z } from 'zod';
 import { IdSchema } from '@jane/shared';
 import type { CommentService } from '../comments/service.js';
+import type { NotificationService } from '../notifications/service.js';
 import { UnauthorizedError } from '../errors.js';
 import { requireDocumentAccess } from '../policies/authorize.js';
 import type { Store } from '../storage/port.js';
@@ -55,6 +56,10 @@ export function relayCommentEvents(io: RealtimeIO, comments: CommentService): vo
   comments.on('threadRemoved', ({ workspaceId, documentId, threadId }) =>
     io.to([documentRoom(documentId), workspaceRoom(workspaceId)]).emit('thread:removed', { workspaceId, documentId, threadId }),
   );
-  comments.on('notified', ({ userId, notification, unreadCount }) => io.to(userRoom(userId)).emit('notification:new', { notification, unreadCount }));
-  comments.on('notificationsRead', ({ userId, ids, unreadCount }) => io.to(userRoom(userId)).emit('notifications:read', { ids, unreadCount }));
+}
+
+/** Notifications go to the person's own room: every tab's bell updates. */
+export function relayNotificationEvents(io: RealtimeIO, notifications: NotificationService): void {
+  notifications.on('notified', ({ userId, notification, unreadCount }) => io.to(userRoom(userId)).emit('notification:new', { notification, unreadCount }));
+  notifications.on('notificationsRead', ({ userId, ids, unreadCount }) => io.to(userRoom(userId)).emit('notifications:read', { ids, unreadCount }));
 }

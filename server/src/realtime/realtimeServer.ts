@@ -15,7 +15,8 @@ import { isOriginAllowed } from '../auth/origin.js';
 import type { CommentService } from '../comments/service.js';
 import type { MeetingService } from '../meetings/service.js';
 import type { UserRecord } from '../storage/port.js';
-import { registerDocumentThreads, relayCommentEvents } from './documentThreads.js';
+import { registerDocumentThreads, relayCommentEvents, relayNotificationEvents } from './documentThreads.js';
+import type { NotificationService } from '../notifications/service.js';
 import { MeetingAttendance } from './meetingAttendance.js';
 import { PresenceService } from './presence.js';
 import { relayAccessEvents } from './clusterEvents.js';
@@ -85,7 +86,7 @@ async function workspaceIdsOf(ctx: AppContext, user: UserRecord): Promise<string
 export async function attachRealtime(
   ctx: AppContext,
   httpServer: HttpServer,
-  services: { meetings: MeetingService; comments: CommentService },
+  services: { meetings: MeetingService; comments: CommentService; notifications: NotificationService },
   options: RealtimeOptions,
 ): Promise<RealtimeServer> {
   const log = ctx.logger.child({ module: 'realtime' });
@@ -211,6 +212,7 @@ export async function attachRealtime(
   }
 
   relayCommentEvents(io, comments);
+  relayNotificationEvents(io, services.notifications);
   meetings.on('changed', ({ workspaceId, meetingId, state }) => {
     io.to(workspaceRoom(workspaceId)).emit('meeting:changed', { workspaceId, meetingId, state });
   });

@@ -17,7 +17,8 @@ import type { MeetingService } from '../meetings/service.js';
 import type { UserRecord } from '../storage/port.js';
 import { registerDocumentThreads, relayCommentEvents, relayNotificationEvents } from './documentThreads.js';
 import type { NotificationService } from '../notifications/service.js';
-import { MeetingAttendance } from './meetingAttendance.js';
+import { AttendanceTracker } from './attendanceTracker.js';
+import { MeetingEvents } from './meetingEvents.js';
 import { PresenceService } from './presence.js';
 import { relayAccessEvents } from './clusterEvents.js';
 import type { LiveSession } from '../auth/liveSessions.js';
@@ -109,7 +110,8 @@ export async function attachRealtime(
   }
 
   const presence = new PresenceService(io, ctx.store, meetings, log);
-  const attendance = new MeetingAttendance(io, ctx.store, meetings, options.meetingGraceMs, log);
+  const attendance = new AttendanceTracker(io, ctx.store, meetings, options.meetingGraceMs, log);
+  const meetingEvents = new MeetingEvents(ctx.store, meetings, attendance, log);
 
   /** Open socket.io connections per account on this instance. */
   const realtimeConnections = new ConnectionCounter(MAX_REALTIME_CONNECTIONS_PER_ACCOUNT);
@@ -168,7 +170,7 @@ export async function attachRealtime(
     spendOnEvents(socket);
     socket.join([userRoom(socket.data.userId), ...socket.data.workspaceIds.map(workspaceRoom)]);
     presence.register(socket);
-    attendance.register(socket);
+    meetingEvents.register(socket);
     registerDocumentThreads(socket, ctx.store, comments, log);
     socket.onAny((event: string, ...args: unknown[]) => {
       if (KNOWN_EVENTS.has(event)) return;

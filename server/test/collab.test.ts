@@ -90,7 +90,9 @@ describe('live co-editing with stock y-websocket clients', () => {
     traveller.provider.disconnect();
     addParagraph(traveller.doc, 'Written on the train.');
     addParagraph(online.doc, 'Written in the office.');
-    await new Promise((resolve) => setTimeout(resolve, 100));
+    // Barrier: the office edit, made later, reached the server; the train edit could not have.
+    await waitFor(async () => (await storedText(documentId)).includes('Written in the office.'), 5000, 'the office edit stored');
+    expect(await storedText(documentId)).not.toContain('train');
     expect(online.text()).not.toContain('train');
 
     traveller.provider.connect();
@@ -122,7 +124,10 @@ describe('live co-editing with stock y-websocket clients', () => {
     ws.send(syncFrame(SYNC_STEP_2, Y.encodeStateAsUpdate(doc)));
     addParagraph(doc, 'hello');
     await waitFor(async () => (await storedText(documentId)).includes('hello'), 5000, 'stored');
-    await new Promise((resolve) => setTimeout(resolve, 50));
+    // Barrier: the answer to a step 1 sent now comes after any acknowledgement of 'hello' would have.
+    const answered = frames.length;
+    ws.send(step1Frame(doc));
+    await waitFor(() => frames.slice(answered).some((frame) => frame[0] === 0 && frame[1] === SYNC_STEP_2), 2000, 'the answer to our step 1');
     expect(frames.every((frame) => frame[0] !== 100)).toBe(true);
     ws.close();
   });
@@ -188,10 +193,14 @@ describe('who may connect', () => {
     // A later legitimate edit arrives: anything before it would have arrived too.
     addParagraph(watcher.doc, 'Contributor edit');
     await waitFor(async () => (await storedText(documentId)).includes('Contributor edit'), 5000, 'contributor edit stored');
-    await new Promise((resolve) => setTimeout(resolve, 100));
+    // Barrier for the watcher: a chair's edit made after the observer's frames reaches it on the same socket.
+    const chairClient = client(chair, documentId);
+    await waitForSync(chairClient);
+    addParagraph(chairClient.doc, 'Chair edit');
+    await waitFor(() => watcher.text().includes('Chair edit'), 5000, 'the chair edit relayed');
     expect(watcher.text()).not.toContain('Observer');
-    expect(await storedText(documentId)).toBe('Network plan\n\nContributor edit');
-    expect(textOf(server.collab.registry.get(documentId)!.doc)).toBe('Network plan\n\nContributor edit');
+    expect(await storedText(documentId)).toBe('Network plan\n\nContributor edit\nChair edit');
+    expect(textOf(server.collab.registry.get(documentId)!.doc)).toBe('Network plan\n\nContributor edit\nChair edit');
     // The observer still sees everyone else's edits live.
     await waitFor(() => observed.text().includes('Contributor edit'), 5000, 'observer sees edits');
     ws.close();
@@ -345,7 +354,9 @@ describe('awareness: who is here, as the server knows them', () => {
     attacker.send(awarenessFrame([{ clientId: victim.doc.clientID, clock: victimClock + 11, state: null }]));
     // 200 fake people in one frame: at most a handful are accepted.
     attacker.send(awarenessFrame(Array.from({ length: 200 }, (_, i) => ({ clientId: 900_000 + i, clock: 1, state: { fake: i } }))));
-    await new Promise((resolve) => setTimeout(resolve, 200));
+    // Barrier: an update of an entry the attacker does own, sent last on the same socket, has arrived.
+    attacker.send(awarenessFrame([{ clientId: 900_000, clock: 2, state: { section: 'own' } }]));
+    await waitFor(() => [...server.collab.registry.get(documentId)!.awareness.getStates().values()].some((s) => s.section === 'own'), 5000, 'the attacker’s own state');
     const states = server.collab.registry.get(documentId)!.awareness.getStates();
     expect(states.get(victim.doc.clientID)).toMatchObject({ section: 'Scope', user: { name: 'Chiara Bianchi' } });
     expect(states.size).toBeLessThanOrEqual(1 + 4);
@@ -391,7 +402,11 @@ describe('access changes while connected', () => {
     expect(await reloaded).toBe(CloseCode.DocumentReloaded);
     await waitForSync(editor);
     addParagraph(editor.doc, 'Should not be stored');
-    await new Promise((resolve) => setTimeout(resolve, 150));
+    // Barrier: an edit the chair makes afterwards is stored; the observer's never is.
+    const chairClient = client(chair, documentId);
+    await waitForSync(chairClient);
+    addParagraph(chairClient.doc, 'The chair still edits');
+    await waitFor(async () => (await storedText(documentId)).includes('The chair still edits'), 5000, 'the chair edit stored');
     expect(await storedText(documentId)).not.toContain('Should not be stored');
   });
 });

@@ -117,7 +117,9 @@ describe('who is online in a workspace', () => {
     await call(person, 'presence:update', here(survivorship));
     const snapshot = await call<{ workspaces: Record<string, unknown> }>(outsider, 'presence:snapshot');
     expect(Object.keys(snapshot.workspaces)).toEqual([palliative]);
-    await new Promise((resolve) => setTimeout(resolve, 100));
+    // Barrier: Jonas then moves in the workspace they share; that event reaches the outsider after any earlier one would have.
+    await call(person, 'presence:update', here(palliative));
+    await waitFor(() => outsider.people(palliative).some((p) => p.userId === jonas.id && p.location.kind === 'workspace'), 2000, 'the shared workspace event');
     expect(outsider.presence.has(survivorship)).toBe(false);
   });
 
@@ -125,7 +127,12 @@ describe('who is online in a workspace', () => {
     const watcher = await open(giulia);
     const shy = await open(jonas, { hidden: true });
     await call(shy, 'presence:update', here(survivorship, { hidden: true }));
-    await new Promise((resolve) => setTimeout(resolve, 150));
+    // Barrier: a visible person's later move reaches the watcher; the shy one's would have come first.
+    const visible = await open(camille);
+    await call(visible, 'presence:update', here(palliative));
+    const giuliaTab = await open(giulia);
+    await call(giuliaTab, 'presence:update', here(survivorship, { sectionTitle: null }));
+    await waitFor(() => watcher.presence.get(survivorship)?.has(giuliaTab.id!) ?? false, 2000, 'a later presence event');
     expect(watcher.people(survivorship).some((p) => p.userId === jonas.id)).toBe(false);
     const fresh = await open(giulia);
     expect(fresh.people(survivorship).some((p) => p.userId === jonas.id)).toBe(false);

@@ -383,6 +383,189 @@ describe.each(adapters)('storage contract: $name', ({ open }) => {
     expect(await store.notifications.countUnread(userId)).toBe(0);
   });
 
+  // Every field of every record, as given and as patched: the adapters map each table or
+  // collection in one place, and these catch a field that is lost, renamed or retyped there.
+  describe('keeps every field as given', () => {
+    it('users: all fields, every patchable field, and batch lookups', async () => {
+      const dora = user({ name: 'Dora Nowak', country: 'PL', isAdmin: true, active: true });
+      await store.users.create(dora);
+      const patch = { name: 'Dora Nowak-Kowalska', country: 'CZ', organisation: 'Masaryk University', passwordHash: 'scrypt$y', isAdmin: false, active: false };
+      expect(await store.users.update(dora.id, patch)).toEqual({ ...dora, ...patch });
+      expect(await store.users.update(dora.id, {})).toEqual({ ...dora, ...patch });
+      expect(await store.users.update(uid('missing'), { name: 'Nobody' })).toBeNull();
+      const emil = user({ name: 'Emil Berg' });
+      await store.users.create(emil);
+      const many = await store.users.findManyByIds([dora.id, emil.id]);
+      expect(many.sort((a, b) => a.name.localeCompare(b.name))).toEqual([{ ...dora, ...patch }, emil]);
+      expect(await store.users.findManyByIds([])).toEqual([]);
+    });
+
+    it('sessions: all fields, and deleting one leaves the others', async () => {
+      const owner = user();
+      await store.users.create(owner);
+      const future = new Date(Date.now() + 3_600_000).toISOString();
+      const first = { tokenHash: uid('s'), userId: owner.id, createdAt: now(), expiresAt: future };
+      const second = { ...first, tokenHash: uid('s') };
+      await store.sessions.create(first);
+      await store.sessions.create(second);
+      expect(await store.sessions.find(first.tokenHash)).toEqual(first);
+      await store.sessions.delete(first.tokenHash);
+      expect(await store.sessions.find(first.tokenHash)).toBeNull();
+      expect(await store.sessions.find(second.tokenHash)).toEqual(second);
+    });
+
+    it('invitations: all fields, newest first, and the time of acceptance', async () => {
+      const invitation = (createdAt: string) => ({
+        id: uid('i'),
+        tokenHash: uid('h'),
+        email: `${uid('x')}@example.eu`,
+        name: 'Invitee',
+        memberships: [{ workspaceId: 'w1', role: 'chair' as const }, { workspaceId: 'w2', role: 'observer' as const }],
+        createdBy: 'admin',
+        createdAt,
+        expiresAt: '2030-01-01T00:00:00.000Z',
+        acceptedAt: null,
+      });
+      const older = invitation('2026-02-01T00:00:00.000Z');
+      const newer = invitation('2026-02-02T00:00:00.000Z');
+      await store.invitations.create(older);
+      await store.invitations.create(newer);
+      const listed = (await store.invitations.list()).filter((i) => i.id === older.id || i.id === newer.id);
+      expect(listed).toEqual([newer, older]);
+      expect(await store.invitations.markAccepted(older.id, '2026-02-03T00:00:00.000Z')).toBe(true);
+      expect(await store.invitations.findByTokenHash(older.tokenHash)).toEqual({ ...older, acceptedAt: '2026-02-03T00:00:00.000Z' });
+      expect(await store.invitations.delete(older.id)).toBe(true);
+      expect(await store.invitations.delete(older.id)).toBe(false);
+    });
+
+    it('workspaces and memberships: all fields; a second upsert changes the role only', async () => {
+      const workspace = { id: uid('w'), kind: 'work-package' as const, title: 'WP3', createdAt: now() };
+      await store.workspaces.create(workspace);
+      expect(await store.workspaces.findById(workspace.id)).toEqual(workspace);
+      expect(await store.workspaces.update(workspace.id, { kind: 'task-force', title: 'WP3 task force' })).toEqual({
+        ...workspace, kind: 'task-force', title: 'WP3 task force',
+      });
+      expect(await store.workspaces.update(uid('missing'), { title: 'x' })).toBeNull();
+      const member = user();
+      await store.users.create(member);
+      const membership = { workspaceId: workspace.id, userId: member.id, role: 'observer' as const, createdAt: '2026-01-01T00:00:00.000Z' };
+      await store.memberships.upsert(membership);
+      await store.memberships.upsert({ ...membership, role: 'chair', createdAt: '2026-01-02T00:00:00.000Z' });
+      expect(await store.memberships.find(workspace.id, member.id)).toEqual({ ...membership, role: 'chair' });
+      expect(await store.memberships.listForWorkspace(workspace.id)).toEqual([{ ...membership, role: 'chair' }]);
+      expect(await store.memberships.listForUser(member.id)).toEqual([{ ...membership, role: 'chair' }]);
+      expect(await store.memberships.remove(workspace.id, member.id)).toBe(true);
+      expect(await store.memberships.remove(workspace.id, member.id)).toBe(false);
+    });
+
+    it('documents: all fields, both patchable fields at once, batch lookups, most recently updated first', async () => {
+      const workspace = { id: uid('w'), kind: 'network' as const, title: 'Rare cancers', createdAt: now() };
+      await store.workspaces.create(workspace);
+      const doc = (updatedAt: string) => ({
+        id: uid('d'), workspaceId: workspace.id, title: 'Call', template: 'call-for-expressions-of-interest' as const, archived: true,
+        createdAt: '2026-01-01T00:00:00.000Z', createdBy: 'u1', updatedAt, updatedBy: 'u2',
+      });
+      const older = doc('2026-01-02T00:00:00.000Z');
+      const newer = { ...doc('2026-01-03T00:00:00.000Z'), archived: false, updatedBy: null };
+      await store.documents.create(older);
+      await store.documents.create(newer);
+      expect(await store.documents.listForWorkspace(workspace.id)).toEqual([newer, older]);
+      const many = await store.documents.findManyByIds([older.id, newer.id, 'missing']);
+      expect(many.sort((a, b) => a.updatedAt.localeCompare(b.updatedAt))).toEqual([older, newer]);
+      expect(await store.documents.findManyByIds([])).toEqual([]);
+      expect(await store.documents.update(older.id, { title: 'Call 2026', archived: false })).toEqual({ ...older, title: 'Call 2026', archived: false });
+      expect(await store.documents.update(uid('missing'), { title: 'x' })).toBeNull();
+      expect((await store.documents.countByWorkspace()).get(workspace.id)).toBe(2);
+    });
+
+    it('meetings: all fields, every patchable field, and attendance records', async () => {
+      const workspace = { id: uid('w'), kind: 'network' as const, title: 'Haematology', createdAt: now() };
+      await store.workspaces.create(workspace);
+      const meeting = {
+        id: uid('m'), workspaceId: workspace.id, title: 'Plenary', agenda: [], quorumCountries: 5,
+        startedAt: '2026-07-01T09:00:00.000Z', startedBy: 'chair', endedAt: null,
+      };
+      await store.meetings.start(meeting);
+      expect(await store.meetings.findById(meeting.id)).toEqual(meeting);
+      const agenda = [
+        { title: 'Scope', documentId: 'd1', sectionTitle: 'Background' },
+        { title: 'AOB', documentId: null, sectionTitle: null },
+      ];
+      expect(await store.meetings.update(meeting.id, { title: 'Plenary 2026', agenda, quorumCountries: null })).toEqual({
+        ...meeting, title: 'Plenary 2026', agenda, quorumCountries: null,
+      });
+      expect(await store.meetings.update(uid('missing'), { title: 'x' })).toBeNull();
+      const attendee = {
+        meetingId: meeting.id, userId: 'u1', name: 'Ines Duarte', email: 'ines@example.eu', country: 'PT', organisation: 'IPO Porto',
+        role: 'observer' as const, firstJoinedAt: '2026-07-01T09:01:00.000Z',
+      };
+      await store.meetings.recordJoin(attendee, '2026-07-01T09:01:00.000Z');
+      expect(await store.meetings.attendance(meeting.id)).toEqual({
+        attendees: [attendee],
+        intervals: [{ meetingId: meeting.id, userId: 'u1', joinedAt: '2026-07-01T09:01:00.000Z', leftAt: null, disconnectedAt: null }],
+      });
+      await store.meetings.recordLeave(meeting.id, 'u1', '2026-07-01T09:30:00.000Z');
+      expect(await store.meetings.end(meeting.id, '2026-07-01T10:00:00.000Z')).toBe(true);
+      expect(await store.meetings.attendance(meeting.id)).toEqual({
+        attendees: [attendee],
+        intervals: [{ meetingId: meeting.id, userId: 'u1', joinedAt: '2026-07-01T09:01:00.000Z', leftAt: '2026-07-01T09:30:00.000Z', disconnectedAt: null }],
+      });
+      expect(await store.meetings.findById(meeting.id)).toEqual({
+        ...meeting, title: 'Plenary 2026', agenda, quorumCountries: null, endedAt: '2026-07-01T10:00:00.000Z',
+      });
+    });
+
+    it('threads and comments: all fields, every patchable comment field, and batch lookups', async () => {
+      const workspaceA = uid('w');
+      const workspaceB = uid('w');
+      const thread = (workspaceId: string, createdAt: string) => ({
+        id: uid('t'), workspaceId, documentId: uid('d'), anchor: { kind: 'section' as const, start: 'AQ==', end: 'Ag==', quote: 'Scope' },
+        sectionTitle: null, createdBy: 'lead', createdAt, resolvedAt: null, resolvedBy: null, lastActivityAt: createdAt,
+      });
+      const comment = (threadId: string, createdAt: string) => ({
+        id: uid('c'), threadId, authorId: 'lead', body: 'See @[u2]', mentions: ['u2', 'u3'], createdAt, editedAt: null, deletedAt: null,
+      });
+      const inA = thread(workspaceA, '2026-08-01T10:00:00.000Z');
+      const inB = thread(workspaceB, '2026-08-02T10:00:00.000Z');
+      const resolvedInB = thread(workspaceB, '2026-08-03T10:00:00.000Z');
+      const firstA = comment(inA.id, inA.createdAt);
+      const firstB = comment(inB.id, inB.createdAt);
+      await store.threads.create(inA, firstA);
+      await store.threads.create(inB, firstB);
+      await store.threads.create(resolvedInB, comment(resolvedInB.id, resolvedInB.createdAt));
+      const resolved = await store.threads.setResolved(resolvedInB.id, '2026-08-04T10:00:00.000Z', 'chair');
+      expect(resolved).toEqual({ ...resolvedInB, resolvedAt: '2026-08-04T10:00:00.000Z', resolvedBy: 'chair', lastActivityAt: '2026-08-04T10:00:00.000Z' });
+      expect(await store.threads.findById(inA.id)).toEqual(inA);
+      expect(await store.threads.listForWorkspaces([workspaceA, workspaceB])).toEqual([inA, inB, resolved]);
+      expect(await store.threads.listForWorkspaces([workspaceA, workspaceB], false)).toEqual([inA, inB]);
+      expect(await store.threads.listForWorkspaces([workspaceB], true)).toEqual([resolved]);
+      expect(await store.threads.listForWorkspaces([])).toEqual([]);
+
+      expect(await store.threads.findComment(firstA.id)).toEqual(firstA);
+      const found = await store.threads.findComments([firstA.id, firstB.id, 'missing']);
+      expect(found.sort((a, b) => a.createdAt.localeCompare(b.createdAt))).toEqual([firstA, firstB]);
+      expect(await store.threads.findComments([])).toEqual([]);
+      const deleted = { body: '', mentions: [], editedAt: '2026-08-01T10:05:00.000Z', deletedAt: '2026-08-01T10:06:00.000Z' };
+      expect(await store.threads.updateComment(firstA.id, deleted)).toEqual({ ...firstA, ...deleted });
+      expect(await store.threads.listComments([inA.id, inB.id])).toEqual([{ ...firstA, ...deleted }, firstB]);
+      expect(await store.threads.updateComment(uid('missing'), { body: 'x' })).toBeNull();
+    });
+
+    it('notifications: all fields, and the time they were read', async () => {
+      const userId = uid('u');
+      const note = {
+        id: uid('n'), userId, kind: 'reply' as const, workspaceId: 'w', documentId: 'd', threadId: 't', commentId: 'c', actorId: 'a',
+        createdAt: '2026-09-01T10:00:00.000Z', readAt: null,
+      };
+      await store.notifications.createMany([note]);
+      await store.notifications.createMany([]);
+      expect(await store.notifications.listForUser(userId, 10)).toEqual([note]);
+      expect(await store.notifications.markRead(userId, [note.id], '2026-09-01T11:00:00.000Z')).toBe(1);
+      expect(await store.notifications.markRead(userId, [note.id], '2026-09-01T12:00:00.000Z')).toBe(0);
+      expect(await store.notifications.listForUser(userId, 10)).toEqual([{ ...note, readAt: '2026-09-01T11:00:00.000Z' }]);
+    });
+  });
+
   it('answers a liveness ping', async () => {
     await expect(store.ping()).resolves.toBeUndefined();
   });

@@ -59,7 +59,10 @@ export async function mongoThreads(db: Db): Promise<ThreadRepository> {
     findComment,
     async findComments(ids) {
       if (ids.length === 0) return [];
-      return (await comments.find({ _id: { $in: [...ids] } }).toArray()).map((doc) => strip<CommentRecord>(doc)!);
+      return (await comments.find({ _id: { $in: [...ids] } }).toArray()).map((doc) => {
+        const { seq: _seq, ...rest } = strip<CommentRecord & { seq: number }>(doc)!;
+        return rest;
+      });
     },
     async updateComment(id, patch) {
       const changes = defined(patch);

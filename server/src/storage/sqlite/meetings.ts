@@ -1,37 +1,55 @@
-import type Database from 'better-sqlite3';
-import type { Role } from '@jane/shared';
+import type { AgendaItem, Role } from '@jane/shared';
 import { DuplicateKeyError, type AttendeeRecord, type IntervalRecord, type MeetingRecord, type MeetingRepository } from '../port.js';
-import { isUniqueViolation, setClause, statementCache, type Row } from './util.js';
+import { integer, json, table, text } from './table.js';
+import { isUniqueViolation, type Connection } from './util.js';
 
-function toMeeting(row: Row): MeetingRecord {
-  return {
-    id: String(row.id),
-    workspaceId: String(row.workspace_id),
-    title: String(row.title),
-    agenda: JSON.parse(String(row.agenda)) as MeetingRecord['agenda'],
-    quorumCountries: row.quorum_countries === null ? null : Number(row.quorum_countries),
-    startedAt: String(row.started_at),
-    startedBy: String(row.started_by),
-    endedAt: row.ended_at === null ? null : String(row.ended_at),
-  };
-}
+/** A unique partial index (`meetings_running`) allows one meeting with `ended_at IS NULL` per workspace. */
+export const MEETINGS = table<MeetingRecord>('meetings', {
+  id: text,
+  workspaceId: text('workspace_id'),
+  title: text,
+  agenda: json<AgendaItem[]>(),
+  quorumCountries: integer.nullable('quorum_countries'),
+  startedAt: text('started_at'),
+  startedBy: text('started_by'),
+  endedAt: text.nullable('ended_at'),
+});
 
-export function sqliteMeetings(db: Database.Database): MeetingRepository {
-  const statement = statementCache(db);
-  const findById = (id: string) => {
-    const row = statement('SELECT * FROM meetings WHERE id = ?').get(id) as Row | undefined;
-    return row ? toMeeting(row) : null;
-  };
+export const ATTENDEES = table<AttendeeRecord>('meeting_attendees', {
+  meetingId: text('meeting_id'),
+  userId: text('user_id'),
+  name: text,
+  email: text,
+  country: text,
+  organisation: text,
+  role: text<Role>(),
+  firstJoinedAt: text('first_joined_at'),
+});
+
+/**
+ * The table also has `id` (autoincrement: the order of intervals that start together).
+ * A unique partial index (`meeting_intervals_open`) allows one open interval per person.
+ */
+export const INTERVALS = table<IntervalRecord>('meeting_intervals', {
+  meetingId: text('meeting_id'),
+  userId: text('user_id'),
+  joinedAt: text('joined_at'),
+  leftAt: text.nullable('left_at'),
+  disconnectedAt: text.nullable('disconnected_at'),
+});
+
+export function sqliteMeetings({ db, statement }: Connection): MeetingRepository {
+  const meetings = MEETINGS.on(statement);
+  const attendees = ATTENDEES.on(statement);
+  const intervals = INTERVALS.on(statement);
+  const findById = (id: string) => meetings.get('SELECT * FROM meetings WHERE id = ?', id);
 
   const join = db.transaction((attendee: AttendeeRecord, at: string): boolean => {
-    statement(
-      `INSERT INTO meeting_attendees (meeting_id, user_id, name, email, country, organisation, role, first_joined_at)
-       VALUES (@meetingId, @userId, @name, @email, @country, @organisation, @role, @firstJoinedAt)
-       ON CONFLICT (meeting_id, user_id) DO NOTHING`,
-    ).run(attendee);
+    // The first join's name, role and organisation are kept: attendance shows who came as they were then.
+    attendees.insert(attendee, 'ON CONFLICT (meeting_id, user_id) DO NOTHING');
     const reconnected = statement('UPDATE meeting_intervals SET disconnected_at = NULL WHERE meeting_id = ? AND user_id = ? AND left_at IS NULL').run(attendee.meetingId, attendee.userId);
     if (reconnected.changes > 0) return false;
-    statement('INSERT INTO meeting_intervals (meeting_id, user_id, joined_at) VALUES (?, ?, ?)').run(attendee.meetingId, attendee.userId, at);
+    intervals.insert({ meetingId: attendee.meetingId, userId: attendee.userId, joinedAt: at, leftAt: null, disconnectedAt: null });
     return true;
   });
 
@@ -45,10 +63,7 @@ export function sqliteMeetings(db: Database.Database): MeetingRepository {
   return {
     async start(meeting) {
       try {
-        statement(
-          `INSERT INTO meetings (id, workspace_id, title, agenda, quorum_countries, started_at, started_by, ended_at)
-           VALUES (@id, @workspaceId, @title, @agenda, @quorumCountries, @startedAt, @startedBy, @endedAt)`,
-        ).run({ ...meeting, agenda: JSON.stringify(meeting.agenda) });
+        meetings.insert(meeting);
       } catch (error) {
         if (isUniqueViolation(error)) throw new DuplicateKeyError('running meeting');
         throw error;
@@ -58,20 +73,16 @@ export function sqliteMeetings(db: Database.Database): MeetingRepository {
       return findById(id);
     },
     async findRunning(workspaceId) {
-      const row = statement('SELECT * FROM meetings WHERE workspace_id = ? AND ended_at IS NULL').get(workspaceId) as Row | undefined;
-      return row ? toMeeting(row) : null;
+      return meetings.get('SELECT * FROM meetings WHERE workspace_id = ? AND ended_at IS NULL', workspaceId);
     },
     async listRunning() {
-      return (statement('SELECT * FROM meetings WHERE ended_at IS NULL').all() as Row[]).map(toMeeting);
+      return meetings.all('SELECT * FROM meetings WHERE ended_at IS NULL');
     },
     async listForWorkspace(workspaceId) {
-      return (statement('SELECT * FROM meetings WHERE workspace_id = ? ORDER BY started_at DESC').all(workspaceId) as Row[]).map(toMeeting);
+      return meetings.all('SELECT * FROM meetings WHERE workspace_id = ? ORDER BY started_at DESC', workspaceId);
     },
     async update(id, patch) {
-      const values: Record<string, unknown> = { ...patch };
-      if (patch.agenda) values.agenda = JSON.stringify(patch.agenda);
-      const { sql, values: bound } = setClause(values, { title: 'title', agenda: 'agenda', quorumCountries: 'quorum_countries' });
-      if (sql) statement(`UPDATE meetings SET ${sql} WHERE id = @id`).run({ ...bound, id });
+      meetings.patch({ id }, patch);
       return findById(id);
     },
     async end(id, at) {
@@ -95,28 +106,10 @@ export function sqliteMeetings(db: Database.Database): MeetingRepository {
       );
     },
     async attendance(meetingId) {
-      const attendees = (statement('SELECT * FROM meeting_attendees WHERE meeting_id = ? ORDER BY first_joined_at').all(meetingId) as Row[]).map(
-        (row): AttendeeRecord => ({
-          meetingId,
-          userId: String(row.user_id),
-          name: String(row.name),
-          email: String(row.email),
-          country: String(row.country),
-          organisation: String(row.organisation),
-          role: row.role as Role,
-          firstJoinedAt: String(row.first_joined_at),
-        }),
-      );
-      const intervals = (statement('SELECT * FROM meeting_intervals WHERE meeting_id = ? ORDER BY joined_at, id').all(meetingId) as Row[]).map(
-        (row): IntervalRecord => ({
-          meetingId,
-          userId: String(row.user_id),
-          joinedAt: String(row.joined_at),
-          leftAt: row.left_at === null ? null : String(row.left_at),
-          disconnectedAt: row.disconnected_at === null || row.disconnected_at === undefined ? null : String(row.disconnected_at),
-        }),
-      );
-      return { attendees, intervals };
+      return {
+        attendees: attendees.all('SELECT * FROM meeting_attendees WHERE meeting_id = ? ORDER BY first_joined_at', meetingId),
+        intervals: intervals.all('SELECT * FROM meeting_intervals WHERE meeting_id = ? ORDER BY joined_at, id', meetingId),
+      };
     },
   };
 }

@@ -4,6 +4,7 @@
  * are in the main entry, `@jane/shared`, for the server.
  */
 export * from './domain/roles.js';
+export * from './domain/sections.js';
 export * from './policy/policy.js';
 export * from './domain/countries.js';
 export * from './domain/workspaces.js';
@@ -11,6 +12,7 @@ export * from './domain/presence.js';
 export * from './domain/comments.js';
 export * from './domain/colors.js';
 export * from './protocol/collab.js';
+export * from './sections.js';
 export * from './templates.js';
 export { isSafeHref } from './editor/safeHref.js';
 export type * from './schemas/api.js';

@@ -6,6 +6,7 @@
 import * as Y from 'yjs';
 import type { DocumentTemplate } from './schemas/api.js';
 import { DOCUMENT_FIELD } from './protocol/collab.js';
+import { newSectionId, SECTION_ID_ATTRIBUTE } from './sections.js';
 
 /** Section headings of each template (PRODUCT.md, "Document templates"). */
 export const TEMPLATE_SECTIONS: Record<DocumentTemplate, readonly string[]> = {
@@ -55,9 +56,9 @@ function block(name: string, text: string, attributes: Record<string, unknown> =
 export function buildTemplateUpdate(template: DocumentTemplate, title: string): Uint8Array {
   const doc = new Y.Doc();
   const fragment = doc.getXmlFragment(DOCUMENT_FIELD);
-  const blocks: Y.XmlElement[] = [block('heading', title, { level: 1 })];
+  const blocks: Y.XmlElement[] = [block('heading', title, { level: 1, [SECTION_ID_ATTRIBUTE]: newSectionId() })];
   for (const section of TEMPLATE_SECTIONS[template]) {
-    blocks.push(block('heading', section, { level: 2 }), block('paragraph', ''));
+    blocks.push(block('heading', section, { level: 2, [SECTION_ID_ATTRIBUTE]: newSectionId() }), block('paragraph', ''));
   }
   if (TEMPLATE_SECTIONS[template].length === 0) blocks.push(block('paragraph', ''));
   fragment.insert(0, blocks);

@@ -15,6 +15,7 @@
  * administrators manage accounts and workspaces themselves.
  */
 import type { Role } from '../domain/roles.js';
+import type { SectionStatus } from '../domain/sections.js';
 
 /** Who is asking: the account and, for a workspace's things, their role there. */
 export interface Actor {
@@ -36,6 +37,13 @@ interface CommentSubject {
 interface MemberSubject {
   userId: string;
 }
+interface SectionSubject {
+  ownerId: string | null;
+}
+interface SectionMove extends SectionSubject {
+  from: SectionStatus;
+  to: SectionStatus;
+}
 
 /** Every action with the subject it is judged on. */
 export interface ActionSubjects {
@@ -49,6 +57,9 @@ export interface ActionSubjects {
   'document.rename': DocumentSubject;
   'document.archive': DocumentSubject;
   'document.comment': DocumentSubject;
+  'section.setOwner': SectionSubject;
+  'section.setStatus': SectionMove;
+  'section.editAgreed': SectionSubject;
   'thread.resolve': ThreadSubject;
   'comment.edit': CommentSubject;
   'comment.delete': CommentSubject;
@@ -82,6 +93,18 @@ const RULES: { [A in Action]: Rule<A> } = {
   'document.rename': (actor, document) => edits(actor) && (!document.archived || archives(actor)),
   'document.archive': archives,
   'document.comment': (actor, document) => isMember(actor) && (!document.archived || archives(actor)),
+  // Chairs run every section; a lead or contributor owning one sends it to review and back.
+  'section.setOwner': isChair,
+  'section.setStatus': (actor, move) => {
+    if (isChair(actor)) return true;
+    const owns = edits(actor) && move.ownerId === actor.userId;
+    if (!owns) return false;
+    // Agreeing and reopening: chairs, and the owner if a lead.
+    if (move.to === 'agreed' || move.from === 'agreed') return actor.role === 'lead';
+    return true;
+  },
+  // Agreed text is changed only by those who may reopen the section.
+  'section.editAgreed': (actor, section) => isChair(actor) || (actor.role === 'lead' && section.ownerId === actor.userId),
   'thread.resolve': (actor, thread) => isMember(actor) && (thread.createdBy === actor.userId || archives(actor)),
   'comment.edit': (actor, comment) => isMember(actor) && comment.authorId === actor.userId,
   'comment.delete': (actor, comment) => isMember(actor) && comment.authorId === actor.userId,
@@ -180,6 +203,23 @@ export interface MemberAbilities {
 export function memberAbilities(actor: Actor, member: MemberSubject): MemberAbilities {
   const allowed = can(actor, 'member.change', member);
   return { changeRole: allowed, remove: allowed };
+}
+
+/** What the person may do with a section (sent with it). */
+export interface SectionAbilities {
+  setOwner: boolean;
+  /** Statuses the person may move it to from where it is. */
+  moveTo: SectionStatus[];
+  /** Change its text while it is agreed. */
+  editAgreed: boolean;
+}
+
+export function sectionAbilities(actor: Actor, section: SectionSubject & { status: SectionStatus }, transitions: readonly (readonly [SectionStatus, SectionStatus])[]): SectionAbilities {
+  return {
+    setOwner: can(actor, 'section.setOwner', section),
+    moveTo: transitions.filter(([from]) => from === section.status).map(([, to]) => to).filter((to) => can(actor, 'section.setStatus', { ownerId: section.ownerId, from: section.status, to })),
+    editAgreed: can(actor, 'section.editAgreed', section),
+  };
 }
 
 /** What the person may do with a meeting. */

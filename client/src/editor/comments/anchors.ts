@@ -88,12 +88,16 @@ export function quoteOf(doc: ProseMirrorNode, range: PassageRange): string {
 /** An anchor for `range` of the editor's document (start sticks right, end sticks left). */
 export function createAnchor(state: EditorState, range: PassageRange, kind: ThreadAnchor['kind']): ThreadAnchor | null {
   const binding = syncBindingOf(state);
-  if (!binding) return null;
+  return binding ? anchorFor(binding, state.doc, range, kind) : null;
+}
+
+/** {@link createAnchor} for a binding and the document it renders. */
+export function anchorFor(binding: SyncBinding, doc: ProseMirrorNode, range: PassageRange, kind: ThreadAnchor['kind']): ThreadAnchor {
   return {
     kind,
     start: encode(relativeAt(binding, range.from, 0)),
     end: encode(relativeAt(binding, range.to, -1)),
-    quote: quoteOf(state.doc, range),
+    quote: quoteOf(doc, range),
   };
 }
 

@@ -1,0 +1,51 @@
+import { describe, expect, it } from 'vitest';
+import { headingIndexAt, outlineOf } from './outline';
+import { heading, paragraph, positionOf, proseMirrorDoc } from '../test/documents';
+
+const draft = proseMirrorDoc(
+  heading(1, 'Call for expressions of interest'),
+  paragraph('Introduction.'),
+  heading(2, '  Who may apply  '),
+  paragraph('Eligible organisations.'),
+  heading(3, 'National endorsement'),
+  paragraph('Endorsed by the Member State.'),
+  heading(2, 'How to apply'),
+);
+
+describe('outline', () => {
+  it('lists every heading in document order with its level and text (trimmed)', () => {
+    expect(outlineOf(draft).map(({ level, text }) => ({ level, text }))).toEqual([
+      { level: 1, text: 'Call for expressions of interest' },
+      { level: 2, text: 'Who may apply' },
+      { level: 3, text: 'National endorsement' },
+      { level: 2, text: 'How to apply' },
+    ]);
+  });
+
+  it('gives each entry the position of its heading, so a click scrolls to the right one', () => {
+    const items = outlineOf(draft);
+    for (const item of items) expect(draft.nodeAt(item.pos)?.type.name).toBe('heading');
+    expect(draft.nodeAt(items[2]!.pos)?.textContent).toBe('National endorsement');
+  });
+
+  it('is empty for a draft without headings', () => {
+    expect(outlineOf(proseMirrorDoc(paragraph('Just notes.')))).toEqual([]);
+  });
+
+  it('keeps empty headings (a section being written) as entries with no text', () => {
+    expect(outlineOf(proseMirrorDoc(heading(2, ''), paragraph('x'))).map((i) => i.text)).toEqual(['']);
+  });
+
+  it('marks the section the caret is in: the last heading at or before it', () => {
+    const items = outlineOf(draft);
+    expect(headingIndexAt(items, positionOf(draft, 'Introduction'))).toBe(0);
+    expect(headingIndexAt(items, positionOf(draft, 'Eligible'))).toBe(1);
+    expect(headingIndexAt(items, positionOf(draft, 'Endorsed'))).toBe(2);
+    expect(headingIndexAt(items, items[3]!.pos)).toBe(3);
+  });
+
+  it('marks no section for text above the first heading', () => {
+    const doc = proseMirrorDoc(paragraph('Preface.'), heading(2, 'Scope'));
+    expect(headingIndexAt(outlineOf(doc), positionOf(doc, 'Preface'))).toBe(-1);
+  });
+});

@@ -17,6 +17,8 @@ import { useStoredFlag } from '../util/storedFlag';
 
 export const EDITOR_MIN_WIDTH = 640;
 export const OUTLINE_WIDTH = 240;
+/** The outline folded to its toggle button (`--outline-rail` in the page's CSS). */
+export const OUTLINE_RAIL_WIDTH = 48;
 export const SIDE_WIDTH = 320;
 
 export interface DocumentLayout {
@@ -36,11 +38,25 @@ export interface DocumentLayout {
   toggleSide(): void;
 }
 
+/** Which panels give way to the editor at a page width (0: not measured yet, so none). */
+export function panelsAsDrawers(width: number): { sideAsDrawer: boolean; outlineAsDrawer: boolean } {
+  const measured = width > 0;
+  return {
+    sideAsDrawer: measured && width < OUTLINE_WIDTH + EDITOR_MIN_WIDTH + SIDE_WIDTH,
+    outlineAsDrawer: measured && width < OUTLINE_WIDTH + EDITOR_MIN_WIDTH,
+  };
+}
+
+/** The layout of the document page element `root`, following its width. */
 export function useDocumentLayout(root: Ref<HTMLElement | null>): DocumentLayout {
-  const width = useElementWidth(root);
-  const measured = computed(() => width.value > 0);
-  const sideAsDrawer = computed(() => measured.value && width.value < OUTLINE_WIDTH + EDITOR_MIN_WIDTH + SIDE_WIDTH);
-  const outlineAsDrawer = computed(() => measured.value && width.value < OUTLINE_WIDTH + EDITOR_MIN_WIDTH);
+  return documentLayoutFor(useElementWidth(root));
+}
+
+/** The layout for a page whose width is `width` (a ref, so it follows resizes). */
+export function documentLayoutFor(width: Readonly<Ref<number>>): DocumentLayout {
+  const drawers = computed(() => panelsAsDrawers(width.value));
+  const sideAsDrawer = computed(() => drawers.value.sideAsDrawer);
+  const outlineAsDrawer = computed(() => drawers.value.outlineAsDrawer);
 
   const sideOpen = ref(false);
   const outlineDrawerOpen = ref(false);

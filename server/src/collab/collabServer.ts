@@ -125,6 +125,7 @@ export async function attachCollabServer(ctx: Omit<AppContext, 'liveDocuments'>,
         canEdit: access.canEdit,
         wantsAcks: url.searchParams.get(COLLAB_ACK_PARAM) === '1',
         session: session.session,
+        actor: access.actor,
         identity: {
           id: user.id,
           name: user.name,

@@ -20,6 +20,7 @@ import {
 } from '@jane/shared';
 import type { AwarenessIdentity } from './awarenessGuard.js';
 import type { LiveSession } from '../auth/liveSessions.js';
+import type { Actor } from '@jane/shared';
 import { AWARENESS_BUDGET, AWARENESS_FLOOD_BUDGET, FrameMeter } from '../limits/frameMeter.js';
 import type { LogBudget } from '../limits/logBudget.js';
 import type { DocumentPeer, LiveDocument } from './liveDocument.js';
@@ -45,6 +46,8 @@ export interface ConnectionInfo {
   wantsAcks: boolean;
   /** The session it was opened with: the connection closes (4401) when that ends. */
   session: LiveSession;
+  /** Who the person acts as in the document's workspace (agreed sections are checked against it). */
+  actor: Actor;
 }
 
 export interface ConnectionHooks {
@@ -103,6 +106,10 @@ export class CollabConnection implements DocumentPeer {
 
   get identity(): AwarenessIdentity {
     return this.info.identity;
+  }
+
+  get actor(): Actor {
+    return this.info.actor;
   }
 
   get document(): LiveDocument | null {

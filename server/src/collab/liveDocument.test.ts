@@ -200,6 +200,7 @@ function connection(options: { canEdit?: boolean } = {}): { socket: FakeSocket; 
     canEdit: options.canEdit ?? true,
     wantsAcks: true,
     session: { tokenHash: 't', userId: 'u', expiresAt: new Date(Date.now() + 60_000).toISOString() },
+    actor: { userId: 'u', isAdmin: false, role: 'contributor' },
   };
   const conn = new CollabConnection(socket as never, info, { onDocumentBroken: () => {}, onClose: () => {} }, logger, new LogBudget(logger));
   const live = new LiveDocument(info.documentId, new Y.Doc(), 0, { writer, logger, onLogGrew: () => {} });

@@ -10,10 +10,14 @@ import type { BusMessageKind } from './documentBus.js';
 import type { GroupCommitWriter } from './groupCommit.js';
 import { encodeAwarenessMessage, encodeSyncStep1, encodeUpdateMessage } from './messages.js';
 import { checkUpdate, isSyncGap } from './updateGuard.js';
+import { applyRespectingLocks } from './sectionLocks.js';
+import { can, type Actor } from '@jane/shared';
 
 /** What a document needs from a connection. */
 export interface DocumentPeer {
   readonly userId: string;
+  /** Who the peer acts as (agreed sections are checked against it); absent: the server itself, bound by no lock. */
+  readonly actor?: Actor;
   readonly identity: AwarenessIdentity;
   /** Awareness client ids this connection owns. */
   readonly awarenessClients: Set<number>;
@@ -70,6 +74,8 @@ export class LiveDocument {
   /** Set when a corrupt update got into the in-memory doc: it must be reloaded from the store. */
   broken = false;
   private captured: Uint8Array[] | null = null;
+  /** Agreed sections (id → owner): changed only by those the policy lets reopen them. */
+  private agreed = new Map<string, { ownerId: string | null }>();
   /** Awareness client ids of people connected to other instances. */
   private readonly remoteClients = new Set<number>();
   /** Awareness changes waiting for the next coalesced frame (see scheduleAwarenessFlush). */
@@ -131,15 +137,20 @@ export class LiveDocument {
       return 'rejected';
     }
     const pendingBefore = hasPendingState(this.doc);
+    const locked = this.lockedFor(peer);
+    const stateBefore = locked.size > 0 ? Y.encodeStateVector(this.doc) : null;
     this.captured = [];
     let threw = false;
+    let refused = false;
     try {
-      Y.applyUpdate(this.doc, update, peer);
+      if (locked.size > 0) refused = applyRespectingLocks(this.doc, update, peer, locked).refused;
+      else Y.applyUpdate(this.doc, update, peer);
     } catch (error) {
       threw = true;
       this.logger.debug({ docId: this.id, userId: peer.userId, err: error }, 'update threw while applying');
     }
-    const produced = this.captured;
+    // A refused part was undone: everyone, the sender too, gets the net result instead.
+    const produced = refused && stateBefore ? [Y.encodeStateAsUpdate(this.doc, stateBefore)] : this.captured;
     this.captured = null;
     if (threw || (!pendingBefore && hasPendingState(this.doc))) {
       this.broken = true;
@@ -166,9 +177,22 @@ export class LiveDocument {
           if (last) ack();
         },
       });
-      this.broadcast(encodeUpdateMessage(change), peer);
+      this.broadcast(encodeUpdateMessage(change), refused ? undefined : peer);
     });
     return 'applied';
+  }
+
+  /** Sets the agreed sections (from the store; changed by the sections service). */
+  setAgreedSections(agreed: ReadonlyMap<string, { ownerId: string | null }>): void {
+    this.agreed = new Map(agreed);
+  }
+
+  /** The agreed sections this peer may not change (none for the server itself). */
+  private lockedFor(peer: DocumentPeer): Set<string> {
+    const locked = new Set<string>();
+    if (!peer.actor || this.agreed.size === 0) return locked;
+    for (const [id, section] of this.agreed) if (!can(peer.actor, 'section.editAgreed', section)) locked.add(id);
+    return locked;
   }
 
   /**

@@ -2,42 +2,53 @@
  * Meetings in MongoDB without transactions. "One running meeting per workspace" and
  * "one open interval per person" are unique `_id`s in small marker collections
  * (`runningMeetings`, `openIntervals`): inserting a second one fails atomically.
+ * Closed intervals are records (`closedIntervals`); open ones exist only as markers.
  */
 import type { Db } from 'mongodb';
 import { DuplicateKeyError, type AttendeeRecord, type IntervalRecord, type MeetingRecord, type MeetingRepository } from '../port.js';
-import { defined, isDuplicateKey, strip } from './util.js';
+import { records } from './records.js';
+import { isDuplicateKey } from './util.js';
 
-type WithId<T> = T & { _id: string };
+const personKey = (meetingId: string, userId: string) => `${meetingId}:${userId}`;
+
+export const MEETINGS = records<MeetingRecord>('meetings', { key: (meeting) => meeting.id });
+export const ATTENDEES = records<AttendeeRecord>('meetingAttendees', { key: (attendee) => personKey(attendee.meetingId, attendee.userId) });
+export const CLOSED_INTERVALS = records<IntervalRecord>('closedIntervals', {
+  key: (interval) => `${personKey(interval.meetingId, interval.userId)}:${interval.joinedAt}`,
+});
+
+/** The marker of the workspace's running meeting: `_id` is the workspace's id. */
+interface RunningMeeting {
+  _id: string;
+  meetingId: string;
+}
+
+/** The marker of a person's open interval: `_id` is `<meetingId>:<userId>`. */
 interface OpenInterval {
   _id: string;
   meetingId: string;
   userId: string;
   joinedAt: string;
+  /** Absent until the person's connection first goes (a missing field matches `null` in a filter). */
   disconnectedAt?: string | null;
 }
 
-const personKey = (meetingId: string, userId: string) => `${meetingId}:${userId}`;
-
 export async function mongoMeetings(db: Db): Promise<MeetingRepository> {
-  const meetings = db.collection<WithId<MeetingRecord>>('meetings');
-  const running = db.collection<{ _id: string; meetingId: string }>('runningMeetings');
-  const attendees = db.collection<WithId<AttendeeRecord>>('meetingAttendees');
+  const meetings = MEETINGS.on(db);
+  const attendees = ATTENDEES.on(db);
+  const closedIntervals = CLOSED_INTERVALS.on(db);
+  const running = db.collection<RunningMeeting>('runningMeetings');
   const openIntervals = db.collection<OpenInterval>('openIntervals');
-  const closedIntervals = db.collection<WithId<IntervalRecord>>('closedIntervals');
   await Promise.all([
-    meetings.createIndex({ workspaceId: 1, startedAt: -1 }),
-    attendees.createIndex({ meetingId: 1 }),
+    meetings.collection.createIndex({ workspaceId: 1, startedAt: -1 }),
+    attendees.collection.createIndex({ meetingId: 1 }),
     openIntervals.createIndex({ meetingId: 1 }),
-    closedIntervals.createIndex({ meetingId: 1, joinedAt: 1 }),
+    closedIntervals.collection.createIndex({ meetingId: 1, joinedAt: 1 }),
   ]);
 
   /** Closes one open interval: the closed copy is written before the marker goes. */
   async function close(open: OpenInterval, at: string): Promise<boolean> {
-    await closedIntervals.updateOne(
-      { _id: `${open._id}:${open.joinedAt}` },
-      { $setOnInsert: { meetingId: open.meetingId, userId: open.userId, joinedAt: open.joinedAt, leftAt: at, disconnectedAt: null } },
-      { upsert: true },
-    );
+    await closedIntervals.insertIfAbsent({ meetingId: open.meetingId, userId: open.userId, joinedAt: open.joinedAt, leftAt: at, disconnectedAt: null });
     return (await openIntervals.deleteOne({ _id: open._id, joinedAt: open.joinedAt })).deletedCount === 1;
   }
 
@@ -49,39 +60,34 @@ export async function mongoMeetings(db: Db): Promise<MeetingRepository> {
         if (isDuplicateKey(error)) throw new DuplicateKeyError('running meeting');
         throw error;
       }
-      await meetings.insertOne({ _id: meeting.id, ...meeting });
+      await meetings.insert(meeting);
     },
-    async findById(id) {
-      return strip(await meetings.findOne({ _id: id }));
-    },
+    findById: (id) => meetings.findById(id),
     async findRunning(workspaceId) {
       const marker = await running.findOne({ _id: workspaceId });
-      return marker ? strip(await meetings.findOne({ _id: marker.meetingId })) : null;
+      return marker ? meetings.findById(marker.meetingId) : null;
     },
     async listRunning() {
       const markers = await running.find().toArray();
-      const found = await meetings.find({ _id: { $in: markers.map((m) => m.meetingId) } }).toArray();
-      return found.map((doc) => strip<MeetingRecord>(doc)!);
+      return meetings.find({ _id: { $in: markers.map((marker) => marker.meetingId) } });
     },
-    async listForWorkspace(workspaceId) {
-      return (await meetings.find({ workspaceId }).sort({ startedAt: -1 }).toArray()).map((doc) => strip<MeetingRecord>(doc)!);
-    },
+    listForWorkspace: (workspaceId) => meetings.find({ workspaceId }, { startedAt: -1 }),
     async update(id, patch) {
-      const changes = defined(patch);
-      if (Object.keys(changes).length > 0) await meetings.updateOne({ _id: id }, { $set: changes });
-      return strip(await meetings.findOne({ _id: id }));
+      await meetings.patch(id, patch);
+      return meetings.findById(id);
     },
     async end(id, at) {
       const meeting = await meetings.findOne({ _id: id, endedAt: null });
       if (!meeting) return false;
       const released = await running.deleteOne({ _id: meeting.workspaceId, meetingId: id });
       if (released.deletedCount !== 1) return false;
-      await meetings.updateOne({ _id: id }, { $set: { endedAt: at } });
+      await meetings.patch(id, { endedAt: at });
       for (const open of await openIntervals.find({ meetingId: id }).toArray()) await close(open, open.disconnectedAt ?? at);
       return true;
     },
     async recordJoin(attendee, at) {
-      await attendees.updateOne({ _id: personKey(attendee.meetingId, attendee.userId) }, { $setOnInsert: attendee }, { upsert: true });
+      // The first join's snapshot is kept: attendance shows people as they were then.
+      await attendees.insertIfAbsent(attendee);
       try {
         await openIntervals.insertOne({ _id: personKey(attendee.meetingId, attendee.userId), meetingId: attendee.meetingId, userId: attendee.userId, joinedAt: at });
         return true;
@@ -105,15 +111,16 @@ export async function mongoMeetings(db: Db): Promise<MeetingRepository> {
     },
     async attendance(meetingId) {
       const [people, closed, open] = await Promise.all([
-        attendees.find({ meetingId }).sort({ firstJoinedAt: 1 }).toArray(),
-        closedIntervals.find({ meetingId }).toArray(),
+        attendees.find({ meetingId }, { firstJoinedAt: 1 }),
+        closedIntervals.find({ meetingId }),
         openIntervals.find({ meetingId }).toArray(),
       ]);
       const intervals: IntervalRecord[] = [
-        ...closed.map((doc) => ({ ...strip<IntervalRecord>(doc)!, disconnectedAt: null })),
+        // Closed intervals stored before disconnections were recorded may lack `disconnectedAt`.
+        ...closed.map((interval) => ({ ...interval, disconnectedAt: null })),
         ...open.map((doc) => ({ meetingId, userId: doc.userId, joinedAt: doc.joinedAt, leftAt: null, disconnectedAt: doc.disconnectedAt ?? null })),
       ].sort((a, b) => a.joinedAt.localeCompare(b.joinedAt));
-      return { attendees: people.map((doc) => strip<AttendeeRecord>(doc)!), intervals };
+      return { attendees: people, intervals };
     },
   };
 }

@@ -1,82 +1,108 @@
-/** Typed calls to the REST API (the routes in server/src, one function each). */
+/**
+ * Typed calls to the REST API (the routes in server/src, one function each). Every
+ * request the client makes goes through here; the answers are typed in responses.ts.
+ */
 import type {
   AcceptInvitationRequest,
   CreateDocumentRequest,
   CreateInvitationRequest,
+  CreateThreadRequest,
   CreateUserRequest,
   CreateWorkspaceRequest,
-  DocumentMeta,
-  Invitation,
-  InvitationPreview,
   LoginRequest,
-  Member,
-  PublicUser,
   Role,
-  WorkspaceAbilities,
   SetupRequest,
   UpdateDocumentRequest,
   UpdateUserRequest,
   UpdateWorkspaceRequest,
-  User,
-  Workspace,
-  WorkspaceDetail,
-  WorkspaceSummary,
 } from '@jane/shared/core';
 import { http } from './http';
+import type {
+  AdminUsersResponse,
+  CommentDeletedResponse,
+  DocumentChangedResponse,
+  DocumentResponse,
+  DocumentsResponse,
+  DocumentThreadsResponse,
+  InvitationPreviewResponse,
+  InvitationResponse,
+  InvitationsResponse,
+  MeetingResponse,
+  MeetingsResponse,
+  MemberResponse,
+  NotificationsResponse,
+  PeopleResponse,
+  SetupStatusResponse,
+  ThreadResponse,
+  UnreadCountResponse,
+  UserResponse,
+  WorkspaceChangedResponse,
+  WorkspaceResponse,
+  WorkspacesResponse,
+  WorkspaceThreadsResponse,
+} from './responses';
 
 export { ApiError, errorMessage } from './http';
+export type * from './responses';
 
-export interface AdminUser extends User {
-  memberships: { workspaceId: string; role: Role }[];
-}
-
-export interface WorkspaceResponse {
-  workspace: WorkspaceDetail;
-  myRole: Role;
-  abilities: WorkspaceAbilities;
-}
-
-export interface DocumentResponse {
-  document: DocumentMeta;
-  workspace: Workspace;
-  myRole: Role;
-  canEdit: boolean;
-}
+/** Which of a workspace's threads to list. */
+export type ThreadStatusFilter = 'open' | 'resolved' | 'all';
 
 const id = encodeURIComponent;
 
 export const api = {
-  setupStatus: () => http.get<{ needsSetup: boolean }>('/api/setup', { allowUnauthorized: true }),
-  setup: (body: SetupRequest) => http.post<{ user: User }>('/api/setup', body, { allowUnauthorized: true }),
-  login: (body: LoginRequest) => http.post<{ user: User }>('/api/auth/login', body, { allowUnauthorized: true }),
+  setupStatus: () => http.get<SetupStatusResponse>('/api/setup', { allowUnauthorized: true }),
+  setup: (body: SetupRequest) => http.post<UserResponse>('/api/setup', body, { allowUnauthorized: true }),
+  login: (body: LoginRequest) => http.post<UserResponse>('/api/auth/login', body, { allowUnauthorized: true }),
   logout: () => http.post<void>('/api/auth/logout', {}, { allowUnauthorized: true }),
-  me: () => http.get<{ user: User }>('/api/auth/me', { allowUnauthorized: true }),
+  me: () => http.get<UserResponse>('/api/auth/me', { allowUnauthorized: true }),
 
-  invitation: (token: string) => http.get<{ invitation: InvitationPreview }>(`/api/invitations/${id(token)}`, { allowUnauthorized: true }),
+  invitation: (token: string) => http.get<InvitationPreviewResponse>(`/api/invitations/${id(token)}`, { allowUnauthorized: true }),
   acceptInvitation: (token: string, body: AcceptInvitationRequest) =>
-    http.post<{ user: User }>(`/api/invitations/${id(token)}/accept`, body, { allowUnauthorized: true }),
+    http.post<UserResponse>(`/api/invitations/${id(token)}/accept`, body, { allowUnauthorized: true }),
 
-  workspaces: () => http.get<{ workspaces: WorkspaceSummary[] }>('/api/workspaces'),
+  workspaces: () => http.get<WorkspacesResponse>('/api/workspaces'),
   workspace: (workspaceId: string) => http.get<WorkspaceResponse>(`/api/workspaces/${id(workspaceId)}`),
-  createWorkspace: (body: CreateWorkspaceRequest) => http.post<{ workspace: Workspace }>('/api/workspaces', body),
+  createWorkspace: (body: CreateWorkspaceRequest) => http.post<WorkspaceChangedResponse>('/api/workspaces', body),
   updateWorkspace: (workspaceId: string, body: UpdateWorkspaceRequest) =>
-    http.patch<{ workspace: Workspace }>(`/api/workspaces/${id(workspaceId)}`, body),
+    http.patch<WorkspaceChangedResponse>(`/api/workspaces/${id(workspaceId)}`, body),
   setMember: (workspaceId: string, userId: string, role: Role) =>
-    http.put<{ member: Member }>(`/api/workspaces/${id(workspaceId)}/members/${id(userId)}`, { role }),
+    http.put<MemberResponse>(`/api/workspaces/${id(workspaceId)}/members/${id(userId)}`, { role }),
   removeMember: (workspaceId: string, userId: string) => http.delete(`/api/workspaces/${id(workspaceId)}/members/${id(userId)}`),
-  people: () => http.get<{ people: PublicUser[] }>('/api/people'),
+  people: () => http.get<PeopleResponse>('/api/people'),
 
-  documents: (workspaceId: string) => http.get<{ documents: DocumentMeta[] }>(`/api/workspaces/${id(workspaceId)}/documents`),
+  documents: (workspaceId: string) => http.get<DocumentsResponse>(`/api/workspaces/${id(workspaceId)}/documents`),
   createDocument: (workspaceId: string, body: CreateDocumentRequest) =>
-    http.post<{ document: DocumentMeta }>(`/api/workspaces/${id(workspaceId)}/documents`, body),
+    http.post<DocumentChangedResponse>(`/api/workspaces/${id(workspaceId)}/documents`, body),
   document: (documentId: string) => http.get<DocumentResponse>(`/api/documents/${id(documentId)}`),
   updateDocument: (documentId: string, body: UpdateDocumentRequest) =>
-    http.patch<{ document: DocumentMeta }>(`/api/documents/${id(documentId)}`, body),
+    http.patch<DocumentChangedResponse>(`/api/documents/${id(documentId)}`, body),
 
-  adminUsers: () => http.get<{ users: AdminUser[] }>('/api/admin/users'),
-  createUser: (body: CreateUserRequest) => http.post<{ user: User }>('/api/admin/users', body),
-  updateUser: (userId: string, body: UpdateUserRequest) => http.patch<{ user: User }>(`/api/admin/users/${id(userId)}`, body),
-  invitations: () => http.get<{ invitations: Invitation[] }>('/api/admin/invitations'),
-  createInvitation: (body: CreateInvitationRequest) => http.post<{ invitation: Invitation }>('/api/admin/invitations', body),
+  documentThreads: (documentId: string) => http.get<DocumentThreadsResponse>(`/api/documents/${id(documentId)}/threads`),
+  createThread: (documentId: string, body: CreateThreadRequest) => http.post<ThreadResponse>(`/api/documents/${id(documentId)}/threads`, body),
+  reply: (threadId: string, body: string) => http.post<ThreadResponse>(`/api/threads/${id(threadId)}/comments`, { body }),
+  editComment: (commentId: string, body: string) => http.patch<ThreadResponse>(`/api/comments/${id(commentId)}`, { body }),
+  deleteComment: (commentId: string) => http.delete<CommentDeletedResponse>(`/api/comments/${id(commentId)}`),
+  setThreadResolved: (threadId: string, resolved: boolean) =>
+    http.post<ThreadResponse>(`/api/threads/${id(threadId)}/${resolved ? 'resolve' : 'reopen'}`),
+  workspaceThreads: (workspaceId: string, status: ThreadStatusFilter) =>
+    http.get<WorkspaceThreadsResponse>(`/api/workspaces/${id(workspaceId)}/threads?status=${id(status)}`),
+  myThreads: () => http.get<WorkspaceThreadsResponse>('/api/me/threads'),
+
+  notifications: () => http.get<NotificationsResponse>('/api/notifications'),
+  /** Marks these notifications read, or all of them without ids. */
+  markNotificationsRead: (ids?: string[]) => http.post<UnreadCountResponse>('/api/notifications/read', ids ? { ids } : {}),
+
+  meeting: (meetingId: string) => http.get<MeetingResponse>(`/api/meetings/${id(meetingId)}`),
+  workspaceMeetings: (workspaceId: string) => http.get<MeetingsResponse>(`/api/workspaces/${id(workspaceId)}/meetings`),
+  /** Where the server writes a meeting's attendance: a plain link (the session cookie goes along), times in `timeZone`. */
+  attendanceUrl: (meetingId: string, format: 'csv' | 'md', timeZone: string) =>
+    `/api/meetings/${id(meetingId)}/attendance.${format}?tz=${id(timeZone)}`,
+
+  adminUsers: () => http.get<AdminUsersResponse>('/api/admin/users'),
+  createUser: (body: CreateUserRequest) => http.post<UserResponse>('/api/admin/users', body),
+  updateUser: (userId: string, body: UpdateUserRequest) => http.patch<UserResponse>(`/api/admin/users/${id(userId)}`, body),
+  invitations: () => http.get<InvitationsResponse>('/api/admin/invitations'),
+  createInvitation: (body: CreateInvitationRequest) => http.post<InvitationResponse>('/api/admin/invitations', body),
   revokeInvitation: (invitationId: string) => http.delete(`/api/admin/invitations/${id(invitationId)}`),
 };

@@ -6,13 +6,13 @@
  */
 import { onBeforeUnmount, watch } from 'vue';
 import { useRoute, type RouteLocationNormalizedLoaded } from 'vue-router';
-import type { ConnectionPresence, MeetingState } from '@jane/shared/core';
 import { usePresenceStore, type OwnLocation } from '../stores/presence';
 import { useMeetingsStore } from '../stores/meetings';
 import { useSessionStore } from '../stores/session';
 import { useWorkspacesStore } from '../stores/workspaces';
 import { trackActivity } from './presenceActivity';
-import { onRealtimeConnect, realtimeSocket, request } from './socket';
+import { request } from './socket';
+import { subscribeRealtime } from './subscribeRealtime';
 
 const NOWHERE: OwnLocation = { workspaceId: null, documentId: null, sectionTitle: null };
 
@@ -50,32 +50,24 @@ export function useRealtimeSession(): void {
   }
 
   function start(): void {
-    const socket = realtimeSocket();
-    const onPresenceChanged = (event: { workspaceId: string; connection: ConnectionPresence }) => presence.onChanged(event);
-    const onPresenceLeft = (event: { workspaceId: string; connectionId: string }) => presence.onLeft(event);
-    const onMeetingChanged = (event: { state: MeetingState }) => meetings.put(event.state);
-    const onAccessChanged = () => {
-      void refresh();
-      // Roles decide which meeting controls show.
-      void workspaces.load().catch(() => undefined);
-    };
-    socket.on('presence:changed', onPresenceChanged);
-    socket.on('presence:left', onPresenceLeft);
-    socket.on('meeting:changed', onMeetingChanged);
-    socket.on('access:changed', onAccessChanged);
-    stopFns.push(() => {
-      socket.off('presence:changed', onPresenceChanged);
-      socket.off('presence:left', onPresenceLeft);
-      socket.off('meeting:changed', onMeetingChanged);
-      socket.off('access:changed', onAccessChanged);
-    });
-
     stopFns.push(
-      onRealtimeConnect(() => {
-        presence.resend();
-        // Re-join first: it cancels the server's pending "left" for this person.
-        void meetings.rejoin().then(refresh);
-      }),
+      subscribeRealtime(
+        {
+          'presence:changed': (event) => presence.onChanged(event),
+          'presence:left': (event) => presence.onLeft(event),
+          'meeting:changed': (event) => meetings.put(event.state),
+          'access:changed': () => {
+            void refresh();
+            // Roles decide which meeting controls show.
+            void workspaces.load().catch(() => undefined);
+          },
+        },
+        () => {
+          presence.resend();
+          // Re-join first: it cancels the server's pending "left" for this person.
+          void meetings.rejoin().then(refresh);
+        },
+      ),
     );
 
     const tracker = trackActivity();

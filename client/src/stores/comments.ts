@@ -9,10 +9,8 @@ import { defineStore } from 'pinia';
 import { computed, ref } from 'vue';
 import type { Member, ThreadAnchor, ThreadView } from '@jane/shared/core';
 import { api } from '../api';
-import { http } from '../api/http';
-import { onRealtimeConnect, realtimeSocket, request, type RealtimeSocket } from '../realtime/socket';
-
-const id = encodeURIComponent;
+import { realtimeSocket, request } from '../realtime/socket';
+import { subscribeRealtime } from '../realtime/subscribeRealtime';
 
 /** The passage (or section) a new thread is being written for. */
 export interface DraftThread {
@@ -35,7 +33,6 @@ export const useCommentsStore = defineStore('comments', () => {
   let stopWatching: (() => void) | null = null;
   /** Set once the socket has answered for this document: its snapshot beats a slower REST answer. */
   let socketSnapshot = false;
-  const listening = new WeakSet<RealtimeSocket>();
 
   function upsert(thread: ThreadView): void {
     if (thread.documentId !== documentId.value) return;
@@ -49,25 +46,14 @@ export const useCommentsStore = defineStore('comments', () => {
     if (activeThreadId.value === threadId) activeThreadId.value = null;
   }
 
-  function listen(socket: RealtimeSocket): void {
-    if (listening.has(socket)) return;
-    listening.add(socket);
-    socket.on('thread:changed', (event) => {
-      if (event.documentId === documentId.value) upsert(event.thread);
-    });
-    socket.on('thread:removed', (event) => {
-      if (event.documentId === documentId.value) removeThread(event.threadId);
-    });
-  }
-
   /** Starts following the threads of a document (and loads its workspace's members). */
   function watchDocument(docId: string, workspaceId: string): void {
     unwatchDocument();
     documentId.value = docId;
     socketSnapshot = false;
 
-    void http
-      .get<{ threads: ThreadView[] }>(`/api/documents/${id(docId)}/threads`)
+    void api
+      .documentThreads(docId)
       .then((response) => {
         if (documentId.value !== docId || socketSnapshot) return;
         threads.value = response.threads;
@@ -79,22 +65,31 @@ export const useCommentsStore = defineStore('comments', () => {
         loadError.value = error instanceof Error ? error.message : String(error);
       });
 
-    stopWatching = onRealtimeConnect((socket) => {
-      listen(socket);
-      // After a reconnect the server has forgotten what we watched: ask again, and take
-      // its answer as the truth (events may have been missed while disconnected).
-      request('document:watch', { documentId: docId })
-        .then((response) => {
-          if (documentId.value !== docId) return;
-          socketSnapshot = true;
-          threads.value = response.threads;
-          loaded.value = true;
-          loadError.value = null;
-        })
-        .catch(() => {
-          // The REST answer (or the next reconnect) covers it; access problems show on the page.
-        });
-    });
+    stopWatching = subscribeRealtime(
+      {
+        'thread:changed': (event) => {
+          if (event.documentId === documentId.value) upsert(event.thread);
+        },
+        'thread:removed': (event) => {
+          if (event.documentId === documentId.value) removeThread(event.threadId);
+        },
+      },
+      () => {
+        // After a reconnect the server has forgotten what we watched: ask again, and take
+        // its answer as the truth (events may have been missed while disconnected).
+        request('document:watch', { documentId: docId })
+          .then((response) => {
+            if (documentId.value !== docId) return;
+            socketSnapshot = true;
+            threads.value = response.threads;
+            loaded.value = true;
+            loadError.value = null;
+          })
+          .catch(() => {
+            // The REST answer (or the next reconnect) covers it; access problems show on the page.
+          });
+      },
+    );
 
     void api
       .workspace(workspaceId)
@@ -140,11 +135,7 @@ export const useCommentsStore = defineStore('comments', () => {
     const docId = documentId.value;
     const pending = draft.value;
     if (!docId || !pending) throw new Error('No passage chosen');
-    const response = await http.post<{ thread: ThreadView }>(`/api/documents/${id(docId)}/threads`, {
-      anchor: pending.anchor,
-      sectionTitle: pending.sectionTitle,
-      body,
-    });
+    const response = await api.createThread(docId, { anchor: pending.anchor, sectionTitle: pending.sectionTitle, body });
     upsert(response.thread);
     if (draft.value === pending) draft.value = null;
     activeThreadId.value = response.thread.id;
@@ -152,22 +143,22 @@ export const useCommentsStore = defineStore('comments', () => {
   }
 
   async function reply(threadId: string, body: string): Promise<void> {
-    upsert((await http.post<{ thread: ThreadView }>(`/api/threads/${id(threadId)}/comments`, { body })).thread);
+    upsert((await api.reply(threadId, body)).thread);
   }
 
   async function editComment(commentId: string, body: string): Promise<void> {
-    upsert((await http.patch<{ thread: ThreadView }>(`/api/comments/${id(commentId)}`, { body })).thread);
+    upsert((await api.editComment(commentId, body)).thread);
   }
 
   /** Deletes a comment; the thread goes when nothing is left in it. */
   async function deleteComment(threadId: string, commentId: string): Promise<void> {
-    const { thread } = await http.delete<{ thread: ThreadView | null }>(`/api/comments/${id(commentId)}`);
+    const { thread } = await api.deleteComment(commentId);
     if (thread) upsert(thread);
     else removeThread(threadId);
   }
 
   async function setResolved(threadId: string, resolved: boolean): Promise<void> {
-    upsert((await http.post<{ thread: ThreadView }>(`/api/threads/${id(threadId)}/${resolved ? 'resolve' : 'reopen'}`)).thread);
+    upsert((await api.setThreadResolved(threadId, resolved)).thread);
   }
 
   return {

@@ -8,7 +8,7 @@
 import { defineStore } from 'pinia';
 import { computed, ref } from 'vue';
 import type { MeetingState, PresenceSnapshot, StartMeetingRequest, UpdateMeetingRequest } from '@jane/shared/core';
-import { http } from '../api/http';
+import { api } from '../api';
 import { RealtimeError, request } from '../realtime/socket';
 import { useWorkspacesStore } from './workspaces';
 
@@ -96,7 +96,7 @@ export const useMeetingsStore = defineStore('meetings', () => {
 
   async function fetchFinalState(meetingId: string): Promise<void> {
     try {
-      const { meeting } = await http.get<{ meeting: MeetingState }>(`/api/meetings/${encodeURIComponent(meetingId)}`);
+      const { meeting } = await api.meeting(meetingId);
       if (meeting.meeting.endedAt) {
         states.value[meetingId] = meeting;
         return;
@@ -179,7 +179,7 @@ export const useMeetingsStore = defineStore('meetings', () => {
 
   /** Past and running meetings of a workspace, newest first (REST). */
   async function listForWorkspace(workspaceId: string): Promise<MeetingState[]> {
-    const { meetings } = await http.get<{ meetings: MeetingState[] }>(`/api/workspaces/${encodeURIComponent(workspaceId)}/meetings`);
+    const { meetings } = await api.workspaceMeetings(workspaceId);
     return meetings;
   }
 

@@ -7,8 +7,8 @@
 import { defineStore } from 'pinia';
 import { computed, ref } from 'vue';
 import type { NotificationView } from '@jane/shared/core';
-import { http } from '../api/http';
-import { onRealtimeConnect, type RealtimeSocket } from '../realtime/socket';
+import { api } from '../api';
+import { subscribeRealtime } from '../realtime/subscribeRealtime';
 
 export const useNotificationsStore = defineStore('notifications', () => {
   const notifications = ref<NotificationView[]>([]);
@@ -20,13 +20,12 @@ export const useNotificationsStore = defineStore('notifications', () => {
 
   const unreadMentions = computed(() => notifications.value.filter((n) => n.kind === 'mention' && n.readAt === null));
 
-  const listening = new WeakSet<RealtimeSocket>();
   let users = 0;
-  let stopConnect: (() => void) | null = null;
+  let unsubscribe: (() => void) | null = null;
 
   async function refresh(): Promise<void> {
     try {
-      const response = await http.get<{ notifications: NotificationView[]; unreadCount: number }>('/api/notifications');
+      const response = await api.notifications();
       notifications.value = response.notifications;
       unreadCount.value = response.unreadCount;
       loaded.value = true;
@@ -41,28 +40,25 @@ export const useNotificationsStore = defineStore('notifications', () => {
     notifications.value = notifications.value.map((n) => (n.readAt === null && (!wanted || wanted.has(n.id)) ? { ...n, readAt } : n));
   }
 
-  function listen(socket: RealtimeSocket): void {
-    if (listening.has(socket)) return;
-    listening.add(socket);
-    socket.on('notification:new', ({ notification, unreadCount: count }) => {
-      if (!notifications.value.some((n) => n.id === notification.id)) notifications.value = [notification, ...notifications.value];
-      unreadCount.value = count;
-      latest.value = notification;
-    });
-    socket.on('notifications:read', ({ ids, unreadCount: count }) => {
-      markLocally(ids, new Date().toISOString());
-      unreadCount.value = count;
-    });
-  }
-
   /** Starts following notifications (the bell calls this while someone is signed in). Returns stop. */
   function start(): () => void {
     users++;
     if (users === 1) {
-      stopConnect = onRealtimeConnect((socket) => {
-        listen(socket);
-        void refresh();
-      });
+      unsubscribe = subscribeRealtime(
+        {
+          'notification:new': ({ notification, unreadCount: count }) => {
+            if (!notifications.value.some((n) => n.id === notification.id)) notifications.value = [notification, ...notifications.value];
+            unreadCount.value = count;
+            latest.value = notification;
+          },
+          'notifications:read': ({ ids, unreadCount: count }) => {
+            markLocally(ids, new Date().toISOString());
+            unreadCount.value = count;
+          },
+        },
+        // Whatever arrived while the socket was down is in the list fetched again.
+        () => void refresh(),
+      );
     }
     let stopped = false;
     return () => {
@@ -70,8 +66,8 @@ export const useNotificationsStore = defineStore('notifications', () => {
       stopped = true;
       users--;
       if (users > 0) return;
-      stopConnect?.();
-      stopConnect = null;
+      unsubscribe?.();
+      unsubscribe = null;
       notifications.value = [];
       unreadCount.value = 0;
       loaded.value = false;
@@ -82,7 +78,7 @@ export const useNotificationsStore = defineStore('notifications', () => {
   /** Marks some notifications (or, without ids, all) read. */
   async function markRead(ids?: string[]): Promise<void> {
     if (ids && ids.length === 0) return;
-    const response = await http.post<{ unreadCount: number }>('/api/notifications/read', ids ? { ids } : {});
+    const response = await api.markNotificationsRead(ids);
     markLocally(ids ?? null, new Date().toISOString());
     unreadCount.value = response.unreadCount;
   }

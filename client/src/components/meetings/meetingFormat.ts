@@ -1,4 +1,5 @@
 /** Times of meetings in the viewer's own time zone, and the attendance export links. */
+import { api } from '../../api';
 
 const clockFormat = new Intl.DateTimeFormat('en-GB', { hour: '2-digit', minute: '2-digit' });
 const dayFormat = new Intl.DateTimeFormat('en-GB', { weekday: 'short', day: 'numeric', month: 'short', year: 'numeric' });
@@ -25,7 +26,7 @@ export function formatDay(iso: string): string {
   return Number.isNaN(date.getTime()) ? '' : dayFormat.format(date);
 }
 
-/** Where the server writes a meeting's attendance (the session cookie goes along with a plain link). */
+/** Where the server writes a meeting's attendance, in the viewer's time zone. */
 export function attendanceUrl(meetingId: string, format: 'csv' | 'md'): string {
-  return `/api/meetings/${encodeURIComponent(meetingId)}/attendance.${format}?tz=${encodeURIComponent(viewerTimeZone())}`;
+  return api.attendanceUrl(meetingId, format, viewerTimeZone());
 }

@@ -1,0 +1,155 @@
+/**
+ * What each REST route answers, declared once (the calls in index.ts are typed with
+ * these). They belong in shared/src/schemas/api.ts, so the server's routes can
+ * `satisfies` them; until they move, they live here.
+ */
+import type {
+  DocumentMeta,
+  Invitation,
+  InvitationPreview,
+  Member,
+  MeetingState,
+  NotificationView,
+  PublicUser,
+  Role,
+  ThreadView,
+  User,
+  Workspace,
+  WorkspaceAbilities,
+  WorkspaceDetail,
+  WorkspaceSummary,
+  WorkspaceThread,
+} from '@jane/shared/core';
+
+/* ---------------------------------------------------------------- accounts */
+
+/** `GET /api/setup`. */
+export interface SetupStatusResponse {
+  needsSetup: boolean;
+}
+
+/** Setup, sign-in, "who am I", accepting an invitation, and the admin's account changes. */
+export interface UserResponse {
+  user: User;
+}
+
+/** An account as the administration lists it, with its workspaces. */
+export interface AdminUser extends User {
+  memberships: { workspaceId: string; role: Role }[];
+}
+
+/** `GET /api/admin/users`. */
+export interface AdminUsersResponse {
+  users: AdminUser[];
+}
+
+/** `GET /api/invitations/:token` (public). */
+export interface InvitationPreviewResponse {
+  invitation: InvitationPreview;
+}
+
+/** `POST /api/admin/invitations` (with its `url`). */
+export interface InvitationResponse {
+  invitation: Invitation;
+}
+
+/** `GET /api/admin/invitations`. */
+export interface InvitationsResponse {
+  invitations: Invitation[];
+}
+
+/** `GET /api/people`: whom a chair can add. */
+export interface PeopleResponse {
+  people: PublicUser[];
+}
+
+/* ---------------------------------------------------------------- workspaces */
+
+/** `GET /api/workspaces`. */
+export interface WorkspacesResponse {
+  workspaces: WorkspaceSummary[];
+}
+
+/** `POST /api/workspaces`, `PATCH /api/workspaces/:id`. */
+export interface WorkspaceChangedResponse {
+  workspace: Workspace;
+}
+
+/** `GET /api/workspaces/:id`. */
+export interface WorkspaceResponse {
+  workspace: WorkspaceDetail;
+  myRole: Role;
+  abilities: WorkspaceAbilities;
+}
+
+/** `PUT /api/workspaces/:id/members/:userId`. */
+export interface MemberResponse {
+  member: Member;
+}
+
+/* ---------------------------------------------------------------- documents */
+
+/** `GET /api/workspaces/:id/documents`. */
+export interface DocumentsResponse {
+  documents: DocumentMeta[];
+}
+
+/** `POST /api/workspaces/:id/documents`, `PATCH /api/documents/:id`. */
+export interface DocumentChangedResponse {
+  document: DocumentMeta;
+}
+
+/** `GET /api/documents/:id`: the document, its workspace and what the caller may do. */
+export interface DocumentResponse {
+  document: DocumentMeta;
+  workspace: Workspace;
+  myRole: Role;
+  canEdit: boolean;
+}
+
+/* ---------------------------------------------------------------- threads */
+
+/** `GET /api/documents/:id/threads`. */
+export interface DocumentThreadsResponse {
+  threads: ThreadView[];
+}
+
+/** Creating, replying, editing, resolving or reopening: the thread as it is now. */
+export interface ThreadResponse {
+  thread: ThreadView;
+}
+
+/** `DELETE /api/comments/:id`: the thread, or null when its last comment went. */
+export interface CommentDeletedResponse {
+  thread: ThreadView | null;
+}
+
+/** `GET /api/workspaces/:id/threads?status=`, `GET /api/me/threads`. */
+export interface WorkspaceThreadsResponse {
+  threads: WorkspaceThread[];
+}
+
+/* ---------------------------------------------------------------- notifications */
+
+/** `GET /api/notifications`. */
+export interface NotificationsResponse {
+  notifications: NotificationView[];
+  unreadCount: number;
+}
+
+/** `POST /api/notifications/read`. */
+export interface UnreadCountResponse {
+  unreadCount: number;
+}
+
+/* ---------------------------------------------------------------- meetings */
+
+/** `GET /api/meetings/:id`. */
+export interface MeetingResponse {
+  meeting: MeetingState;
+}
+
+/** `GET /api/workspaces/:id/meetings`. */
+export interface MeetingsResponse {
+  meetings: MeetingState[];
+}

@@ -566,6 +566,26 @@ describe.each(adapters)('storage contract: $name', ({ open }) => {
     });
   });
 
+  it('keeps sections’ owner and status with their history, per document and per owner', async () => {
+    const documentId = uid('d');
+    const other = uid('d');
+    const event = (sectionId: string, kind: 'owner' | 'status', from: string | null, to: string | null, at: string) => ({
+      id: uid('e'), documentId, sectionId, kind, from, to, at, by: 'chair',
+    });
+    expect(await store.sections.find(documentId, 'scope')).toBeNull();
+    await store.sections.save({ documentId, sectionId: 'scope', ownerId: 'lena', status: 'draft', updatedAt: '2026-06-01T10:00:00.000Z', updatedBy: 'chair' }, event('scope', 'owner', null, 'lena', '2026-06-01T10:00:00.000Z'));
+    await store.sections.save({ documentId, sectionId: 'scope', ownerId: 'lena', status: 'in-review', updatedAt: '2026-06-01T11:00:00.000Z', updatedBy: 'lena' }, { ...event('scope', 'status', 'draft', 'in-review', '2026-06-01T11:00:00.000Z'), by: 'lena' });
+    await store.sections.save({ documentId, sectionId: 'criteria', ownerId: null, status: 'agreed', updatedAt: '2026-06-01T12:00:00.000Z', updatedBy: 'chair' }, event('criteria', 'status', 'in-review', 'agreed', '2026-06-01T12:00:00.000Z'));
+    await store.sections.save({ documentId: other, sectionId: 'x', ownerId: 'lena', status: 'draft', updatedAt: '2026-06-01T12:00:00.000Z', updatedBy: 'chair' }, { ...event('x', 'owner', null, 'lena', '2026-06-01T12:00:00.000Z'), documentId: other });
+
+    expect(await store.sections.find(documentId, 'scope')).toEqual({ documentId, sectionId: 'scope', ownerId: 'lena', status: 'in-review', updatedAt: '2026-06-01T11:00:00.000Z', updatedBy: 'lena' });
+    expect((await store.sections.listForDocument(documentId)).map((r) => [r.sectionId, r.status]).sort()).toEqual([['criteria', 'agreed'], ['scope', 'in-review']]);
+    expect((await store.sections.listForDocuments([documentId, other])).length).toBe(3);
+    expect((await store.sections.listOwnedBy('lena')).map((r) => r.sectionId).sort()).toEqual(['scope', 'x']);
+    expect((await store.sections.events(documentId, 'scope')).map((e) => [e.kind, e.from, e.to, e.by])).toEqual([['owner', null, 'lena', 'chair'], ['status', 'draft', 'in-review', 'lena']]);
+    expect((await store.sections.events(documentId)).map((e) => e.sectionId)).toEqual(['scope', 'scope', 'criteria']);
+  });
+
   it('answers a liveness ping', async () => {
     await expect(store.ping()).resolves.toBeUndefined();
   });

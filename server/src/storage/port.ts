@@ -3,7 +3,7 @@
  * Two adapters implement it (`sqlite/`, `mongo/`) and pass the same contract suite
  * (`contract.test.ts`). Records are plain data; times are ISO-8601 strings in UTC.
  */
-import type { AgendaItem, DocumentTemplate, NotificationKind, Role, ThreadAnchor, WorkspaceKind } from '@jane/shared';
+import type { AgendaItem, DocumentTemplate, NotificationKind, Role, SectionStatus, ThreadAnchor, WorkspaceKind } from '@jane/shared';
 
 export interface UserRecord {
   id: string;
@@ -310,6 +310,45 @@ export interface NotificationRepository {
   markRead(userId: string, ids: readonly string[] | null, at: string): Promise<number>;
 }
 
+/**
+ * What the store knows about a section beyond its text (which is in the Yjs document,
+ * where any writer could forge it): who owns it and where it is in the workflow. A
+ * section with no record is a draft without an owner.
+ */
+export interface SectionRecord {
+  documentId: string;
+  sectionId: string;
+  ownerId: string | null;
+  status: SectionStatus;
+  updatedAt: string;
+  updatedBy: string;
+}
+
+/** One change of a section's owner or status: who, when, from, to. */
+export interface SectionEventRecord {
+  id: string;
+  documentId: string;
+  sectionId: string;
+  kind: 'owner' | 'status';
+  from: string | null;
+  to: string | null;
+  at: string;
+  by: string;
+}
+
+export interface SectionRepository {
+  listForDocument(documentId: string): Promise<SectionRecord[]>;
+  listForDocuments(documentIds: readonly string[]): Promise<SectionRecord[]>;
+  /** Sections owned by a person, across documents. */
+  listOwnedBy(userId: string): Promise<SectionRecord[]>;
+  /** Agreed sections of documents, for the collaboration server's locks. */
+  find(documentId: string, sectionId: string): Promise<SectionRecord | null>;
+  /** Writes the section's new state and the event that led to it, together. */
+  save(record: SectionRecord, event: SectionEventRecord): Promise<void>;
+  /** The section's (or the whole document's) events, oldest first. */
+  events(documentId: string, sectionId?: string): Promise<SectionEventRecord[]>;
+}
+
 export interface Store {
   readonly kind: 'sqlite' | 'mongo';
   readonly users: UserRepository;
@@ -322,6 +361,7 @@ export interface Store {
   readonly meetings: MeetingRepository;
   readonly threads: ThreadRepository;
   readonly notifications: NotificationRepository;
+  readonly sections: SectionRepository;
   /** Liveness probe for /api/health. */
   ping(): Promise<void>;
   close(): Promise<void>;

@@ -13,6 +13,7 @@ import { mongoInvitations } from './invitations.js';
 import { mongoMeetings } from './meetings.js';
 import { mongoMemberships } from './memberships.js';
 import { mongoNotifications } from './notifications.js';
+import { mongoSections } from './sections.js';
 import { mongoSessions } from './sessions.js';
 import { mongoThreads } from './threads.js';
 import { mongoUsers } from './users.js';
@@ -46,8 +47,9 @@ export async function openMongoStore(options: MongoStoreOptions): Promise<Store>
     mongoMeetings(db),
     mongoThreads(db),
     mongoNotifications(db),
+    mongoSections(db),
   ]);
-  const [users, sessions, invitations, workspaces, memberships, documents, content, meetings, threads, notifications] = await repositories.catch(
+  const [users, sessions, invitations, workspaces, memberships, documents, content, meetings, threads, notifications, sections] = await repositories.catch(
     async (error: unknown) => {
       await client.close();
       throw error;
@@ -66,6 +68,7 @@ export async function openMongoStore(options: MongoStoreOptions): Promise<Store>
     meetings,
     threads,
     notifications,
+    sections,
     async ping() {
       await db.command({ ping: 1 });
     },

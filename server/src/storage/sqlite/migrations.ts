@@ -148,4 +148,28 @@ export const SQLITE_MIGRATIONS: readonly string[] = [
   -- When an attendee's last connection went while the interval is still open (grace period).
   ALTER TABLE meeting_intervals ADD COLUMN disconnected_at TEXT;
   `,
+  `
+  -- Sections: owner and workflow status per section id (the text is in the document).
+  CREATE TABLE sections (
+    document_id TEXT NOT NULL,
+    section_id TEXT NOT NULL,
+    owner_id TEXT,
+    status TEXT NOT NULL,
+    updated_at TEXT NOT NULL,
+    updated_by TEXT NOT NULL,
+    PRIMARY KEY (document_id, section_id)
+  );
+  CREATE INDEX sections_owner ON sections(owner_id);
+  CREATE TABLE section_events (
+    id TEXT PRIMARY KEY,
+    document_id TEXT NOT NULL,
+    section_id TEXT NOT NULL,
+    kind TEXT NOT NULL,
+    from_value TEXT,
+    to_value TEXT,
+    at TEXT NOT NULL,
+    by TEXT NOT NULL
+  );
+  CREATE INDEX section_events_document ON section_events(document_id, section_id, at);
+  `,
 ];

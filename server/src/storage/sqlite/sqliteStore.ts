@@ -14,6 +14,7 @@ import { sqliteInvitations } from './invitations.js';
 import { sqliteMeetings } from './meetings.js';
 import { sqliteMemberships } from './memberships.js';
 import { sqliteNotifications } from './notifications.js';
+import { sqliteSections } from './sections.js';
 import { sqliteSessions } from './sessions.js';
 import { sqliteThreads } from './threads.js';
 import { sqliteUsers } from './users.js';
@@ -43,6 +44,7 @@ export function openSqliteStore(options: SqliteStoreOptions): Store {
     meetings: sqliteMeetings(connection),
     threads: sqliteThreads(connection),
     notifications: sqliteNotifications(connection),
+    sections: sqliteSections(connection),
     async ping() {
       connection.statement('SELECT 1').get();
     },

@@ -13,6 +13,7 @@ import { NOTIFICATIONS } from './notifications.js';
 import { SESSIONS } from './sessions.js';
 import { boolean, json, table, text } from './table.js';
 import { COMMENTS, THREADS } from './threads.js';
+import { SECTION_EVENTS, SECTIONS } from './sections.js';
 import { USERS } from './users.js';
 import { WORKSPACES } from './workspaces.js';
 
@@ -30,7 +31,7 @@ describe('sqlite column lists', () => {
     temp.remove();
   });
 
-  it.each([USERS, SESSIONS, INVITATIONS, WORKSPACES, MEMBERSHIPS, DOCUMENTS, MEETINGS, ATTENDEES, INTERVALS, THREADS, COMMENTS, NOTIFICATIONS])(
+  it.each([USERS, SESSIONS, INVITATIONS, WORKSPACES, MEMBERSHIPS, DOCUMENTS, MEETINGS, ATTENDEES, INTERVALS, THREADS, COMMENTS, NOTIFICATIONS, SECTIONS, SECTION_EVENTS])(
     'lists every column of $name',
     (declared) => {
       const schema = (db.pragma(`table_info(${declared.name})`) as { name: string }[]).map((column) => column.name);

@@ -23,9 +23,11 @@ export interface AccessEventMap {
   documentChanged: [{ documentId: string; fromCluster?: boolean }];
   /** An administrator set a new password: waits from failed sign-ins end. */
   passwordReset: [{ email: string; fromCluster?: boolean }];
+  /** A section's owner or status changed: locks and the section lists must follow. */
+  sectionsChanged: [{ documentId: string; workspaceId: string; fromCluster?: boolean }];
 }
 
-export const ACCESS_EVENTS = ['membershipChanged', 'userSignedOut', 'sessionEnded', 'documentChanged', 'passwordReset'] as const satisfies readonly (keyof AccessEventMap)[];
+export const ACCESS_EVENTS = ['membershipChanged', 'userSignedOut', 'sessionEnded', 'documentChanged', 'passwordReset', 'sectionsChanged'] as const satisfies readonly (keyof AccessEventMap)[];
 
 export class AccessEvents extends EventEmitter<AccessEventMap> {}
 

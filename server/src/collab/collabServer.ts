@@ -17,6 +17,7 @@ import { RedisDocumentBus } from './documentBus.js';
 import { DocumentRegistry } from './documentRegistry.js';
 import { GroupCommitWriter } from './groupCommit.js';
 import { LiveDocuments } from './liveDocuments.js';
+import { SectionIdKeeper } from './sectionIds.js';
 import { ConnectionCounter } from '../limits/budgets.js';
 import { LogBudget } from '../limits/logBudget.js';
 
@@ -228,15 +229,24 @@ export async function attachCollabServer(ctx: Omit<AppContext, 'liveDocuments'>,
     void recheck((c) => c.info.documentId === documentId);
   });
 
+  const liveDocuments = new LiveDocuments(registry, store);
+  const sectionIds = new SectionIdKeeper(liveDocuments, log);
+  registry.onLoaded = (doc) => sectionIds.watch(doc);
+  // A section agreed or reopened here or on another instance: its locks apply at once.
+  ctx.accessEvents.on('sectionsChanged', ({ documentId }) => {
+    registry.refreshLocks(documentId).catch((error) => log.error({ err: error, documentId }, 'could not refresh section locks'));
+  });
+
   return {
     registry,
     writer,
     bus,
-    liveDocuments: new LiveDocuments(registry, store),
+    liveDocuments,
     connectionCount: () => connections.size,
     async close(timeoutMs?: number) {
       closing = true;
       clearInterval(ping);
+      sectionIds.close();
       httpServer.off('upgrade', onUpgrade);
       // Tells every client to reconnect (4503: elsewhere, or here after a restart), then
       // waits until what they sent is durable.

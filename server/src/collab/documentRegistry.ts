@@ -17,7 +17,7 @@
  */
 import type { Logger } from 'pino';
 import { CloseCode } from '@jane/shared';
-import type { Store } from '../storage/port.js';
+import type { SectionRecord, Store } from '../storage/port.js';
 import type { RedisDocumentBus } from './documentBus.js';
 import type { GroupCommitWriter } from './groupCommit.js';
 import { docFromState } from '../storage/docState.js';
@@ -73,6 +73,8 @@ export class DocumentRegistry {
   private compactionRunning = false;
   private closed = false;
   private readonly catchUps = new Map<string, CatchUpState>();
+  /** Called with each document once it is loaded (the section id keeper watches it). */
+  onLoaded: ((doc: LiveDocument) => void) | null = null;
   private readonly announced = new WeakMap<LiveDocument, Announcement>();
   private readonly antiEntropyTimer: NodeJS.Timeout | null = null;
   /** Catch-ups from the store, for tests and metrics. */
@@ -148,17 +150,20 @@ export class DocumentRegistry {
           else early?.push([kind, Uint8Array.from(payload)]);
         });
       }
-      const state = await this.store.content.load(docId);
+      // The locks of agreed sections come with the document: nothing is accepted before them.
+      const [state, sections] = await Promise.all([this.store.content.load(docId), this.store.sections.listForDocument(docId)]);
       const doc = new LiveDocument(docId, docFromState(state), state.updates.length, {
         writer: this.writer,
         logger: this.logger,
         onLogGrew: (d) => this.maybeCompact(d),
         publish: this.bus ? (kind, payload) => this.bus!.publish(docId, kind, payload) : undefined,
       });
+      doc.setAgreedSections(agreedOf(sections));
       for (const [kind, payload] of early ?? []) this.onRemote(doc, kind, payload);
       early = null;
       live = doc;
       entry.doc = doc;
+      this.onLoaded?.(doc);
       this.maybeCompact(doc);
       return doc;
     } catch (error) {
@@ -196,6 +201,14 @@ export class DocumentRegistry {
       this.announced.set(doc, { vector, at: now });
       this.bus.publish(doc.id, 'state', vector);
     }
+  }
+
+  /** A section's owner or status changed (here or on another instance): reload its document's locks. */
+  async refreshLocks(docId: string): Promise<void> {
+    const doc = this.get(docId);
+    if (!doc) return;
+    const sections = await this.store.sections.listForDocument(docId);
+    if (this.get(docId) === doc) doc.setAgreedSections(agreedOf(sections));
   }
 
   /** Merges what the store has beyond the loaded document; at most one read in flight per document. */
@@ -331,6 +344,11 @@ export class DocumentRegistry {
     for (const entry of this.entries.values()) entry.doc?.destroy();
     this.entries.clear();
   }
+}
+
+/** The agreed sections among a document's section records, as the live document's locks. */
+function agreedOf(sections: readonly SectionRecord[]): Map<string, { ownerId: string | null }> {
+  return new Map(sections.filter((s) => s.status === 'agreed').map((s) => [s.sectionId, { ownerId: s.ownerId }]));
 }
 
 function sameBytes(a: Uint8Array, b: Uint8Array): boolean {

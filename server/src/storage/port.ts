@@ -68,6 +68,12 @@ export interface DocumentRecord {
 
 export type DocumentPatch = Partial<Pick<DocumentRecord, 'title' | 'archived'>>;
 
+/**
+ * The author of changes the server makes on its own (section ids for headings that lack
+ * one): stored like anyone's, but not shown as "last edited by".
+ */
+export const SERVER_AUTHOR = 'jane-server';
+
 /** One accepted Yjs update, as the collaboration server hands it to the store. */
 export interface PendingUpdate {
   docId: string;

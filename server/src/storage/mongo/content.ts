@@ -8,7 +8,7 @@
 import { Binary, ObjectId, type Db } from 'mongodb';
 import { randomUUID } from 'node:crypto';
 import { foldDocState } from '../docState.js';
-import type { CompactionResult, DocumentContentRepository, StoredDocState } from '../port.js';
+import { SERVER_AUTHOR, type CompactionResult, type DocumentContentRepository, type StoredDocState } from '../port.js';
 import { DOCUMENTS } from './documents.js';
 import { bytes, isDuplicateKey } from './util.js';
 
@@ -85,8 +85,8 @@ export async function mongoContent(db: Db): Promise<DocumentContentRepository> {
         { ordered: true },
       );
       const lastAuthor = new Map<string, string>();
-      for (const update of batch) lastAuthor.set(update.docId, update.userId);
-      await documents.bulkWrite(
+      for (const update of batch) if (update.userId !== SERVER_AUTHOR) lastAuthor.set(update.docId, update.userId);
+      if (lastAuthor.size > 0) await documents.bulkWrite(
         [...lastAuthor].map(([docId, userId]) => ({
           updateOne: { filter: { _id: docId }, update: { $set: { updatedAt: at, updatedBy: userId } } },
         })),

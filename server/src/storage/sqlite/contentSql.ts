@@ -1,7 +1,7 @@
 /** The SQL of document content (update log + snapshot), used by the writer thread and for reads. */
 import type Database from 'better-sqlite3';
 import { foldDocState } from '../docState.js';
-import type { CompactionResult, PendingUpdate, StoredDocState } from '../port.js';
+import { SERVER_AUTHOR, type CompactionResult, type PendingUpdate, type StoredDocState } from '../port.js';
 
 export interface ContentSql {
   append(batch: readonly PendingUpdate[], at: string): void;
@@ -38,7 +38,7 @@ export function contentSql(db: Database.Database): ContentSql {
     const lastAuthor = new Map<string, string>();
     for (const update of batch) {
       insertUpdate.run(update.docId, update.data);
-      lastAuthor.set(update.docId, update.userId);
+      if (update.userId !== SERVER_AUTHOR) lastAuthor.set(update.docId, update.userId);
     }
     for (const [docId, userId] of lastAuthor) touchDocument.run(at, userId, docId);
   });

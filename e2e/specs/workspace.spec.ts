@@ -67,3 +67,44 @@ test('a contributor creates a call for expressions of interest and finds its sec
   await chair.getByRole('button', { name: 'Restore OMICS call — draft 2' }).click();
   await expect(chair.getByRole('row', { name: /OMICS call — draft 2/ })).not.toContainText('Archived');
 });
+
+test('a chair adds a person to the workspace, changes their role and removes them again', async ({ openAs, createMember, adminApi, cast }) => {
+  // An account that is not (or no longer) a member of the workspace.
+  const person = await createMember({ name: 'Piotr Kowalski', country: 'PL', organisation: 'National Research Institute of Oncology', role: 'observer' });
+  expect((await adminApi.delete(`/api/workspaces/${cast.workspaceId}/members/${person.id}`)).status()).toBe(204);
+
+  const chair = await openAs(CHAIR);
+  await chair.goto(`/w/${cast.workspaceId}`);
+  const members = chair.getByRole('region', { name: /Members/ });
+  const row = members.getByRole('listitem').filter({ hasText: person.name });
+  await expect(members.getByRole('listitem').filter({ hasText: CHAIR.name })).toBeVisible();
+  await expect(row).toHaveCount(0);
+
+  await members.getByRole('button', { name: 'Add people' }).click();
+  const dialog = chair.getByRole('dialog', { name: 'Add people to this workspace' });
+  await dialog.getByRole('button', { name: 'Add to workspace' }).click();
+  await expect(dialog.getByRole('alert')).toContainText('Choose the person to add from the list.');
+  await dialog.getByLabel('Find a person').fill(person.email);
+  await dialog.getByLabel('Person', { exact: true }).selectOption({ label: `${person.name} — ${person.organisation} (PL)` });
+  await dialog.getByLabel('Role', { exact: true }).selectOption('lead');
+  await dialog.getByRole('button', { name: 'Add to workspace' }).click();
+  await expect(dialog).toBeHidden();
+  await expect(chair.getByRole('status').filter({ hasText: `${person.name} was added as Lead.` })).toBeAttached();
+  await expect(row).toContainText('Poland');
+  await expect(row.getByLabel(`Role of ${person.name}`)).toHaveValue('lead');
+
+  await row.getByLabel(`Role of ${person.name}`).selectOption('contributor');
+  await expect(chair.getByRole('status').filter({ hasText: `${person.name} is now Contributor.` })).toBeAttached();
+  await chair.reload();
+  await expect(row.getByLabel(`Role of ${person.name}`)).toHaveValue('contributor');
+
+  await row.getByRole('button', { name: `Remove ${person.name} from the workspace` }).click();
+  const confirm = chair.getByRole('dialog', { name: 'Remove member' });
+  await expect(confirm).toContainText(`Remove ${person.name} from “${WORKSPACE_TITLE}”?`);
+  await confirm.getByRole('button', { name: 'Remove' }).click();
+  await expect(chair.getByRole('status').filter({ hasText: `${person.name} was removed from the workspace.` })).toBeAttached();
+  await expect(row).toHaveCount(0);
+  await chair.reload();
+  await expect(members.getByRole('listitem').filter({ hasText: CHAIR.name })).toBeVisible();
+  await expect(row).toHaveCount(0);
+});

@@ -25,6 +25,8 @@ import { commentRoutes } from './comments/routes.js';
 import { CommentService } from './comments/service.js';
 import { notificationRoutes } from './notifications/routes.js';
 import { NotificationService } from './notifications/service.js';
+import { sectionRoutes } from './sections/routes.js';
+import { SectionService } from './sections/service.js';
 import { documentRoutes } from './documents/routes.js';
 import { meetingRoutes } from './meetings/routes.js';
 import { MeetingService } from './meetings/service.js';
@@ -98,7 +100,7 @@ const errorHandler =
     res.status(500).json(errorBody('internal', 'Something went wrong on the server. Try again; if it persists, tell an administrator.'));
   };
 
-function buildApp(ctx: AppContext, meetings: MeetingService, comments: CommentService, notifications: NotificationService): express.Express {
+function buildApp(ctx: AppContext, meetings: MeetingService, comments: CommentService, notifications: NotificationService, sections: SectionService): express.Express {
   const { config } = ctx;
   const app = express();
   app.disable('x-powered-by');
@@ -178,6 +180,7 @@ function buildApp(ctx: AppContext, meetings: MeetingService, comments: CommentSe
   api.use(meetingRoutes(ctx, meetings));
   api.use(commentRoutes(comments));
   api.use(notificationRoutes(notifications));
+  api.use(sectionRoutes(sections));
   api.use((req) => {
     throw new NotFoundError(`There is no API route ${req.method} ${req.path}.`);
   });
@@ -223,7 +226,8 @@ export async function startServer(config: Config, options: ServerOptions = {}): 
   // The collaboration core first: the routes and realtime handlers change documents through it.
   const collab = await attachCollabServer(base, httpServer);
   const ctx: AppContext = { ...base, liveDocuments: collab.liveDocuments };
-  httpServer.on('request', buildApp(ctx, meetings, comments, notifications));
+  const sections = new SectionService(store, ctx.liveDocuments, ctx.accessEvents);
+  httpServer.on('request', buildApp(ctx, meetings, comments, notifications, sections));
   const bus = collab.bus;
   if (bus) ctx.health.redis = () => (bus.ready ? 'connected' : 'disconnected');
   const realtime = await attachRealtime(ctx, httpServer, { meetings, comments, notifications }, { meetingGraceMs: config.meetingGraceMs });

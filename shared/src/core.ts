@@ -17,4 +17,5 @@ export * from './templates.js';
 export { isSafeHref } from './editor/safeHref.js';
 export type * from './schemas/api.js';
 export type * from './schemas/comments.js';
+export type * from './schemas/sections.js';
 export type * from './protocol/realtime.js';

@@ -4,4 +4,5 @@ export * from './schemas/roles.js';
 export * from './schemas/countries.js';
 export * from './schemas/api.js';
 export * from './schemas/comments.js';
+export * from './schemas/sections.js';
 export * from './protocol/realtime.js';

@@ -254,6 +254,10 @@ export async function attachRealtime(
     })().catch((error) => log.error({ err: error }, 'applying a membership change failed'));
   });
   relayAccessEvents(io, ctx.accessEvents, log);
+  // Raised here: the adapter carries it to every instance's sockets (a relayed copy would repeat it).
+  ctx.accessEvents.on('sectionsChanged', ({ documentId, workspaceId, fromCluster }) => {
+    if (!fromCluster) io.to([documentRoom(documentId), workspaceRoom(workspaceId)]).emit('sections:changed', { workspaceId, documentId });
+  });
 
   await attendance.recoverAfterRestart();
 

@@ -153,6 +153,8 @@ export interface ServerToClientEvents {
   'thread:changed': (event: { workspaceId: string; documentId: string; thread: ThreadView }) => void;
   /** A thread is gone (all its comments deleted); sent like `thread:changed`. */
   'thread:removed': (event: { workspaceId: string; documentId: string; threadId: string }) => void;
+  /** A section's owner or status changed: fetch the document's sections again. */
+  'sections:changed': (event: { workspaceId: string; documentId: string }) => void;
   /** A new notification for you. */
   'notification:new': (event: { notification: NotificationView; unreadCount: number }) => void;
   /** Notifications were marked read (in another tab, say); `ids: null` means all. */

@@ -1,0 +1,31 @@
+/** Sections over REST: the list with owners, status and abilities; changing owner or status; the activity. */
+import { Router } from 'express';
+import { IdSchema, UpdateSectionRequestSchema } from '@jane/shared';
+import { requireUser } from '../auth/requestUser.js';
+import { parseOrThrow } from '../validation.js';
+import type { SectionService } from './service.js';
+
+export function sectionRoutes(sections: SectionService): Router {
+  const router = Router();
+
+  router.get('/documents/:documentId/sections', async (req, res) => {
+    const documentId = parseOrThrow(IdSchema, req.params.documentId, 'document id');
+    res.json({ sections: await sections.list(requireUser(req), documentId) });
+  });
+
+  router.patch('/documents/:documentId/sections/:sectionId', async (req, res) => {
+    const user = requireUser(req);
+    const documentId = parseOrThrow(IdSchema, req.params.documentId, 'document id');
+    const sectionId = parseOrThrow(IdSchema, req.params.sectionId, 'section id');
+    const body = parseOrThrow(UpdateSectionRequestSchema, req.body, 'section change');
+    res.json({ section: await sections.update(user, documentId, sectionId, body) });
+  });
+
+  router.get('/documents/:documentId/sections/:sectionId/activity', async (req, res) => {
+    const documentId = parseOrThrow(IdSchema, req.params.documentId, 'document id');
+    const sectionId = parseOrThrow(IdSchema, req.params.sectionId, 'section id');
+    res.json({ activity: await sections.activity(requireUser(req), documentId, sectionId) });
+  });
+
+  return router;
+}

@@ -1,0 +1,115 @@
+/**
+ * Sections as units of work: the document's headings (their ids and titles come from the
+ * live document) merged with their owner and workflow status (from the store, where no
+ * client can forge them), and the changes to those: who may make them is the policy's;
+ * every change is recorded; locks, lists and bells follow at once on every instance.
+ */
+import * as Y from 'yjs';
+import {
+  documentSections,
+  isSectionTransition,
+  sectionAbilities,
+  SECTION_TRANSITIONS,
+  type Actor,
+  type SectionEventView,
+  type SectionView,
+  type UpdateSectionRequest,
+} from '@jane/shared';
+import type { AccessEvents } from '../context.js';
+import type { LiveDocuments } from '../collab/liveDocuments.js';
+import { personRef } from '../comments/present.js';
+import { BadRequestError, NotFoundError } from '../errors.js';
+import { newId } from '../ids.js';
+import { authorize, requireDocumentAccess } from '../policies/authorize.js';
+import type { SectionEventRecord, SectionRecord, Store, UserRecord } from '../storage/port.js';
+
+/** The headings of a document as it is now, in order: id, title, level. */
+export async function currentSections(documents: LiveDocuments, documentId: string): Promise<{ id: string; title: string; level: number }[]> {
+  const doc = new Y.Doc();
+  try {
+    Y.applyUpdate(doc, await documents.currentState(documentId));
+    return documentSections(doc).flatMap((s) => (s.id ? [{ id: s.id, title: s.title, level: s.level }] : []));
+  } finally {
+    doc.destroy();
+  }
+}
+
+export class SectionService {
+  constructor(
+    private readonly store: Store,
+    private readonly documents: LiveDocuments,
+    private readonly events: AccessEvents,
+  ) {}
+
+  private view(actor: Actor, section: { id: string; title: string; level: number }, record: SectionRecord | undefined): SectionView {
+    const ownerId = record?.ownerId ?? null;
+    const status = record?.status ?? 'draft';
+    return {
+      id: section.id,
+      title: section.title,
+      level: section.level,
+      ownerId,
+      status,
+      updatedAt: record?.updatedAt ?? null,
+      updatedBy: record?.updatedBy ?? null,
+      abilities: sectionAbilities(actor, { ownerId, status }, SECTION_TRANSITIONS),
+    };
+  }
+
+  /** The document's sections in document order, as the person sees them. */
+  async list(user: UserRecord, documentId: string): Promise<SectionView[]> {
+    const { actor } = await requireDocumentAccess(this.store, user, documentId);
+    const [sections, records] = await Promise.all([currentSections(this.documents, documentId), this.store.sections.listForDocument(documentId)]);
+    const byId = new Map(records.map((r) => [r.sectionId, r]));
+    return sections.map((section) => this.view(actor, section, byId.get(section.id)));
+  }
+
+  /** Changes a section's owner and/or status (each change recorded); 403, 404 or 400 otherwise. */
+  async update(user: UserRecord, documentId: string, sectionId: string, request: UpdateSectionRequest): Promise<SectionView> {
+    const { actor, document } = await requireDocumentAccess(this.store, user, documentId);
+    const section = (await currentSections(this.documents, documentId)).find((s) => s.id === sectionId);
+    if (!section) throw new NotFoundError('This section is not in the document (any more).');
+    let record: SectionRecord = (await this.store.sections.find(documentId, sectionId)) ?? {
+      documentId,
+      sectionId,
+      ownerId: null,
+      status: 'draft',
+      updatedAt: new Date(0).toISOString(),
+      updatedBy: user.id,
+    };
+    const at = new Date().toISOString();
+    const changes: { next: SectionRecord; event: SectionEventRecord }[] = [];
+    if (request.ownerId !== undefined && request.ownerId !== record.ownerId) {
+      authorize(actor, 'section.setOwner', { ownerId: record.ownerId });
+      if (request.ownerId !== null) {
+        const [membership, owner] = await Promise.all([this.store.memberships.find(document.workspaceId, request.ownerId), this.store.users.findById(request.ownerId)]);
+        if (!membership || !owner?.active || membership.role === 'observer') {
+          throw new BadRequestError('The owner must be a member of this workspace who may edit drafts.');
+        }
+      }
+      const next = { ...record, ownerId: request.ownerId, updatedAt: at, updatedBy: user.id };
+      changes.push({ next, event: { id: newId(), documentId, sectionId, kind: 'owner', from: record.ownerId, to: request.ownerId, at, by: user.id } });
+      record = next;
+    }
+    if (request.status !== undefined && request.status !== record.status) {
+      if (!isSectionTransition(record.status, request.status)) {
+        throw new BadRequestError(`A section cannot go from ${record.status} straight to ${request.status}.`);
+      }
+      authorize(actor, 'section.setStatus', { ownerId: record.ownerId, from: record.status, to: request.status });
+      const next = { ...record, status: request.status, updatedAt: at, updatedBy: user.id };
+      changes.push({ next, event: { id: newId(), documentId, sectionId, kind: 'status', from: record.status, to: request.status, at, by: user.id } });
+      record = next;
+    }
+    for (const change of changes) await this.store.sections.save(change.next, change.event);
+    if (changes.length > 0) this.events.emit('sectionsChanged', { documentId, workspaceId: document.workspaceId });
+    return this.view(actor, section, record);
+  }
+
+  /** Who changed the section's owner and status, and when (oldest first). */
+  async activity(user: UserRecord, documentId: string, sectionId: string): Promise<SectionEventView[]> {
+    await requireDocumentAccess(this.store, user, documentId);
+    const events = await this.store.sections.events(documentId, sectionId);
+    const users = new Map((await this.store.users.findManyByIds([...new Set(events.map((e) => e.by))])).map((u) => [u.id, u]));
+    return events.map((e) => ({ kind: e.kind, from: e.from, to: e.to, at: e.at, by: personRef(users.get(e.by), e.by) }));
+  }
+}

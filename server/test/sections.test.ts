@@ -1,0 +1,243 @@
+/**
+ * Sections as units of work, against real servers and stock clients: stable ids in the
+ * document (kept through renames, given to headings that lack one — deterministically,
+ * even by two instances at once), owners and the draft → in review → agreed workflow
+ * with its rules and history, live updates, and agreed text that no client without the
+ * right can change.
+ */
+import { randomUUID } from 'node:crypto';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import * as Y from 'yjs';
+import { DOCUMENT_FIELD, documentSections, type SectionView } from '@jane/shared';
+import { openMongoStore } from '../src/storage/mongo/mongoStore.js';
+import { docFromState } from '../src/storage/docState.js';
+import { newId } from '../src/ids.js';
+import { connectClient, textOf, waitFor, waitForSync, type TestClient } from './helpers/collab.js';
+import { startTestMongo, type TestMongo } from './helpers/mongo.js';
+import { createPerson, type TestPerson } from './helpers/people.js';
+import { connectRealtime, call, type RealtimeClient } from './helpers/realtime.js';
+import { requireRedis } from './helpers/redis.js';
+import { startTestServer, type TestServer } from './helpers/server.js';
+
+let mongo: TestMongo;
+let first: TestServer;
+let second: TestServer;
+let workspaceId: string;
+let chair: TestPerson;
+let lead: TestPerson;
+let contributor: TestPerson;
+let observer: TestPerson;
+const clients: TestClient[] = [];
+const sockets: RealtimeClient[] = [];
+
+beforeAll(async () => {
+  const redisUrl = await requireRedis();
+  mongo = await startTestMongo();
+  const env = { REDIS_URL: redisUrl, REDIS_PREFIX: `jane-sections-${randomUUID()}` };
+  first = await startTestServer({ env, store: await openMongoStore({ uri: mongo.uri }) });
+  second = await startTestServer({ env, store: await openMongoStore({ uri: mongo.uri }) });
+  workspaceId = (await first.store.workspaces.list())[0]!.id;
+  chair = await createPerson(first, { name: 'Chiara Chair', roles: { [workspaceId]: 'chair' } });
+  lead = await createPerson(first, { name: 'Lena Lead', roles: { [workspaceId]: 'lead' } });
+  contributor = await createPerson(first, { name: 'Carlo Contributor', roles: { [workspaceId]: 'contributor' } });
+  observer = await createPerson(first, { name: 'Olga Observer', roles: { [workspaceId]: 'observer' } });
+});
+
+afterAll(async () => {
+  for (const socket of sockets) socket.disconnect();
+  for (const client of clients) client.destroy();
+  await first?.stop();
+  await second?.stop();
+  await mongo?.stop();
+});
+
+async function newCall(): Promise<string> {
+  const created = await chair.api.post(`/api/workspaces/${workspaceId}/documents`, { title: 'Call for expressions of interest', template: 'call-for-expressions-of-interest' });
+  expect(created.status).toBe(201);
+  return created.body.document.id;
+}
+
+async function sections(person: TestPerson, documentId: string): Promise<SectionView[]> {
+  const response = await person.api.get(`/api/documents/${documentId}/sections`);
+  expect(response.status).toBe(200);
+  return response.body.sections;
+}
+
+function open(person: TestPerson, server: TestServer, documentId: string): TestClient {
+  const client = connectClient(server.url, documentId, person.api.cookie);
+  clients.push(client);
+  return client;
+}
+
+/** A level-2 heading as a client writes it (with `sectionId` when given). */
+function headingElement(title: string, sectionId?: string): Y.XmlElement {
+  const heading = new Y.XmlElement('heading');
+  heading.setAttribute('level', 2 as unknown as string);
+  if (sectionId) heading.setAttribute('sectionId', sectionId);
+  const text = new Y.XmlText();
+  text.insert(0, title);
+  heading.insert(0, [text]);
+  return heading;
+}
+
+const headingAt = (doc: Y.Doc, index: number) => doc.getXmlFragment(DOCUMENT_FIELD).get(index) as Y.XmlElement;
+const textAt = (doc: Y.Doc, index: number) => headingAt(doc, index).get(0) as Y.XmlText;
+
+describe('section identity', () => {
+  it('lists the sections in document order with stable ids that survive a rename', async () => {
+    const documentId = await newCall();
+    const before = await sections(contributor, documentId);
+    expect(before.map((s) => s.title)).toEqual([
+      'Call for expressions of interest',
+      'Background and purpose of the network',
+      'Scope and objectives',
+      'Who may apply',
+      'Eligibility and selection criteria',
+      'Obligations of members and governance',
+      'Assessment procedure and timeline',
+      'How to apply',
+      'Data protection',
+    ]);
+    expect(new Set(before.map((s) => s.id)).size).toBe(before.length);
+    expect(before[2]).toMatchObject({ level: 2, ownerId: null, status: 'draft', updatedAt: null });
+    // Renamed by a stock client: same id, new title.
+    const editor = open(contributor, first, documentId);
+    await waitForSync(editor);
+    const scope = textAt(editor.doc, 3);
+    scope.delete(0, scope.length);
+    scope.insert(0, 'Scope, objectives and outcomes');
+    await waitFor(async () => (await sections(contributor, documentId))[2]!.title === 'Scope, objectives and outcomes', 5000, 'renamed');
+    expect((await sections(contributor, documentId)).map((s) => s.id)).toEqual(before.map((s) => s.id));
+  });
+
+  it('gives a copied or new heading an id of its own, so that two headings never share one', async () => {
+    const documentId = await newCall();
+    const editor = open(contributor, first, documentId);
+    await waitForSync(editor);
+    const original = headingAt(editor.doc, 3).getAttribute('sectionId');
+    // A pasted copy of "Scope and objectives" (with its id) and a heading a stock client typed (no id).
+    const copy = headingElement('Scope and objectives (copy)', original!);
+    const plain = headingElement('Typed by a stock client');
+    editor.doc.getXmlFragment(DOCUMENT_FIELD).insert(editor.doc.getXmlFragment(DOCUMENT_FIELD).length, [copy, plain]);
+    await waitFor(() => documentSections(editor.doc).every((s) => s.id) && new Set(documentSections(editor.doc).map((s) => s.id)).size === documentSections(editor.doc).length, 5000, 'ids repaired');
+    expect(headingAt(editor.doc, 3).getAttribute('sectionId')).toBe(original);
+  });
+
+  it('gives a document written before sections existed its ids once, the same on two instances loading it at once', async () => {
+    // Content without ids, stored as an old server would have stored it.
+    const documentId = newId();
+    const old = new Y.Doc();
+    const fragment = old.getXmlFragment(DOCUMENT_FIELD);
+    for (const title of ['Mission and scope', 'Governance structure', 'Risks']) fragment.push([headingElement(title)]);
+    const now = new Date().toISOString();
+    await first.store.content.append([{ docId: documentId, data: Y.encodeStateAsUpdate(old), userId: chair.id }], now);
+    await first.store.documents.create({ id: documentId, workspaceId, title: 'Old plan', template: 'blank', archived: false, createdAt: now, createdBy: chair.id, updatedAt: now, updatedBy: chair.id });
+    const onFirst = open(contributor, first, documentId);
+    const onSecond = open(contributor, second, documentId);
+    await Promise.all([waitForSync(onFirst), waitForSync(onSecond)]);
+    const ids = (doc: Y.Doc) => documentSections(doc).map((s) => s.id);
+    await waitFor(() => ids(onFirst.doc).every(Boolean) && JSON.stringify(ids(onFirst.doc)) === JSON.stringify(ids(onSecond.doc)), 5000, 'ids on both');
+    await waitFor(async () => {
+      const stored = docFromState(await first.store.content.load(documentId));
+      return JSON.stringify(ids(stored)) === JSON.stringify(ids(onFirst.doc));
+    }, 5000, 'stored');
+    expect(new Set(ids(onFirst.doc)).size).toBe(3);
+    // "Last edited by" is still the person, not the server that added the ids.
+    expect((await first.store.documents.findById(documentId))!.updatedBy).toBe(chair.id);
+  });
+});
+
+describe('owners and the workflow', () => {
+  it('lets chairs set owners, owners send their section to review, and only chairs or a lead owner agree or reopen it; every change is recorded', async () => {
+    const documentId = await newCall();
+    const [, , scope, whoMayApply] = await sections(chair, documentId);
+    const patch = (person: TestPerson, sectionId: string, body: unknown) => person.api.patch(`/api/documents/${documentId}/sections/${sectionId}`, body);
+
+    expect((await patch(contributor, scope!.id, { ownerId: lead.id })).status).toBe(403);
+    expect((await patch(chair, scope!.id, { ownerId: observer.id })).status).toBe(400);
+    expect((await patch(chair, scope!.id, { ownerId: 'no-such-person' })).status).toBe(400);
+    expect((await patch(chair, 'no-such-section', { status: 'in-review' })).status).toBe(404);
+    const owned = await patch(chair, scope!.id, { ownerId: lead.id });
+    expect(owned.status).toBe(200);
+    expect(owned.body.section).toMatchObject({ id: scope!.id, ownerId: lead.id, status: 'draft' });
+
+    expect((await patch(lead, scope!.id, { status: 'agreed' })).status).toBe(400); // no shortcut past review
+    expect((await patch(contributor, scope!.id, { status: 'in-review' })).status).toBe(403);
+    expect((await patch(lead, scope!.id, { status: 'in-review' })).body.section.status).toBe('in-review');
+    expect((await patch(lead, scope!.id, { status: 'agreed' })).body.section.status).toBe('agreed');
+
+    // A contributor owns another section: to review and back, but not agreed.
+    await patch(chair, whoMayApply!.id, { ownerId: contributor.id });
+    const mine = (await sections(contributor, documentId)).find((s) => s.id === whoMayApply!.id)!;
+    expect(mine.abilities.moveTo).toEqual(['in-review']);
+    expect((await patch(contributor, whoMayApply!.id, { status: 'in-review' })).status).toBe(200);
+    expect((await patch(contributor, whoMayApply!.id, { status: 'agreed' })).status).toBe(403);
+    expect((await patch(chair, whoMayApply!.id, { status: 'agreed' })).status).toBe(200);
+
+    const activity = await chair.api.get(`/api/documents/${documentId}/sections/${scope!.id}/activity`);
+    expect(activity.body.activity.map((e: { kind: string; from: string | null; to: string | null; by: { name: string } }) => [e.kind, e.from, e.to, e.by.name])).toEqual([
+      ['owner', null, lead.id, 'Chiara Chair'],
+      ['status', 'draft', 'in-review', 'Lena Lead'],
+      ['status', 'in-review', 'agreed', 'Lena Lead'],
+    ]);
+    expect((await observer.api.get(`/api/documents/${documentId}/sections`)).status).toBe(200);
+  });
+
+  it('tells everyone in the workspace and the document at once, on every instance', async () => {
+    const documentId = await newCall();
+    const [, scope] = await sections(chair, documentId);
+    const onSecond = await connectRealtime(second.url, contributor.api.cookie);
+    sockets.push(onSecond);
+    await call(onSecond, 'document:watch', { documentId });
+    const seen: string[] = [];
+    onSecond.on('sections:changed', (event) => seen.push(event.documentId));
+    await chair.api.patch(`/api/documents/${documentId}/sections/${scope!.id}`, { ownerId: contributor.id });
+    await waitFor(() => seen.length >= 1, 3000, 'the change on the other instance');
+    expect(seen[0]).toBe(documentId);
+  });
+});
+
+describe('agreed text stays agreed', () => {
+  it('undoes what a stock client without the right changes in an agreed section, keeps its other edits, and the chair still edits', async () => {
+    const documentId = await newCall();
+    const all = await sections(chair, documentId);
+    const scope = all.find((s) => s.title === 'Scope and objectives')!;
+    await chair.api.patch(`/api/documents/${documentId}/sections/${scope.id}`, { ownerId: lead.id });
+    const writer = open(chair, first, documentId);
+    await waitForSync(writer);
+    textAt(writer.doc, 4).insert(0, 'The network covers rare and complex cancers.');
+    await waitFor(async () => textOf(docFromState(await first.store.content.load(documentId))).includes('rare and complex'), 5000, 'stored');
+    await lead.api.patch(`/api/documents/${documentId}/sections/${scope.id}`, { status: 'in-review' });
+    expect((await lead.api.patch(`/api/documents/${documentId}/sections/${scope.id}`, { status: 'agreed' })).status).toBe(200);
+
+    // A contributor on the other instance changes the agreed paragraph and a draft section in one transaction.
+    const tamperer = open(contributor, second, documentId);
+    await waitForSync(tamperer);
+    await waitFor(() => textOf(tamperer.doc).includes('rare and complex'), 5000, 'synced');
+    const agreedText = textAt(writer.doc, 4).toString();
+    tamperer.doc.transact(() => {
+      textAt(tamperer.doc, 4).insert(0, 'NOT AGREED: ');
+      textAt(tamperer.doc, 4).delete(20, 10);
+      textAt(tamperer.doc, 6).insert(0, 'Applicants must be hospitals.');
+    });
+    // Everyone, the sender too, ends up with the agreed text; the draft edit stands.
+    await waitFor(() => textAt(tamperer.doc, 4).toString() === agreedText && textAt(tamperer.doc, 6).toString() === 'Applicants must be hospitals.', 5000, 'the sender converges');
+    await waitFor(() => textAt(writer.doc, 6).toString() === 'Applicants must be hospitals.', 5000, 'the draft edit reaches the chair');
+    expect(textAt(writer.doc, 4).toString()).toBe(agreedText);
+    const fresh = open(observer, first, documentId);
+    await waitForSync(fresh);
+    expect(textAt(fresh.doc, 4).toString()).toBe(agreedText);
+    const stored = docFromState(await first.store.content.load(documentId));
+    expect(textAt(stored, 4).toString()).toBe(agreedText);
+    expect(JSON.stringify([...(await first.store.content.load(documentId)).updates].map((u) => Buffer.from(u).toString('latin1')))).not.toContain('NOT AGREED');
+
+    // The chair may change agreed text.
+    textAt(writer.doc, 4).insert(textAt(writer.doc, 4).length, ' Chair addition.');
+    await waitFor(() => textAt(tamperer.doc, 4).toString().endsWith('Chair addition.'), 5000, 'the chair edits agreed text');
+    // Reopened, everyone may edit again.
+    await lead.api.patch(`/api/documents/${documentId}/sections/${scope.id}`, { status: 'draft' });
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    textAt(tamperer.doc, 4).insert(0, 'Reopened: ');
+    await waitFor(() => textAt(writer.doc, 4).toString().startsWith('Reopened: '), 5000, 'editing after reopening');
+  });
+});

@@ -27,6 +27,7 @@ import { notificationRoutes } from './notifications/routes.js';
 import { NotificationService } from './notifications/service.js';
 import { sectionRoutes } from './sections/routes.js';
 import { SectionService } from './sections/service.js';
+import { migrateSectionReferences } from './sections/migrateReferences.js';
 import { documentRoutes } from './documents/routes.js';
 import { meetingRoutes } from './meetings/routes.js';
 import { MeetingService } from './meetings/service.js';
@@ -216,7 +217,6 @@ export async function startServer(config: Config, options: ServerOptions = {}): 
   };
   const meetings = new MeetingService(store);
   const notifications = new NotificationService(store);
-  const comments = new CommentService(store, notifications);
   const httpServer = http.createServer();
   const openSockets = new Set<Duplex>();
   httpServer.on('connection', (socket) => {
@@ -226,6 +226,7 @@ export async function startServer(config: Config, options: ServerOptions = {}): 
   // The collaboration core first: the routes and realtime handlers change documents through it.
   const collab = await attachCollabServer(base, httpServer);
   const ctx: AppContext = { ...base, liveDocuments: collab.liveDocuments };
+  const comments = new CommentService(store, notifications, ctx.liveDocuments);
   const sections = new SectionService(store, ctx.liveDocuments, ctx.accessEvents);
   httpServer.on('request', buildApp(ctx, meetings, comments, notifications, sections));
   const bus = collab.bus;
@@ -240,6 +241,8 @@ export async function startServer(config: Config, options: ServerOptions = {}): 
   });
   const { port } = httpServer.address() as AddressInfo;
   const host = config.host === '0.0.0.0' || config.host === '::' ? 'localhost' : config.host;
+  // Records from before section ids point at sections by title: once, in the background.
+  void migrateSectionReferences(store, ctx.liveDocuments, logger).catch((error) => logger.error({ err: error }, 'migrating section references failed'));
   const sessionSweep = setInterval(() => void store.sessions.deleteExpired(new Date().toISOString()).catch(() => undefined), 3_600_000);
   sessionSweep.unref();
 

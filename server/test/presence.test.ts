@@ -20,7 +20,7 @@ async function open(person: TestPerson | null, options: Parameters<typeof connec
   return socket;
 }
 
-const here = (workspaceId: string, extra: Partial<{ documentId: string | null; sectionTitle: string | null; activity: 'active' | 'idle' | 'away'; hidden: boolean }> = {}) => ({
+const here = (workspaceId: string, extra: Partial<{ documentId: string | null; sectionId: string | null; sectionTitle: string | null; activity: 'active' | 'idle' | 'away'; hidden: boolean }> = {}) => ({
   workspaceId,
   documentId: null,
   sectionTitle: null,
@@ -67,12 +67,13 @@ describe('who is online in a workspace', () => {
     const mover = await open(jonas);
     await call(mover, 'presence:update', here(survivorship));
     await waitFor(() => watcher.people(survivorship).find((p) => p.userId === jonas.id)?.location.kind === 'workspace', 1000, 'workspace page');
-    await call(mover, 'presence:update', here(survivorship, { documentId, sectionTitle: 'Eligibility and selection criteria' }));
+    await call(mover, 'presence:update', here(survivorship, { documentId, sectionId: 'eligibility-section', sectionTitle: 'Eligibility and selection criteria' }));
     await waitFor(() => watcher.people(survivorship).find((p) => p.userId === jonas.id)?.location.kind === 'document', 1000, 'document');
     expect(watcher.people(survivorship).find((p) => p.userId === jonas.id)!.location).toEqual({
       kind: 'document',
       documentId,
       documentTitle: 'Call for expressions of interest',
+      sectionId: 'eligibility-section',
       sectionTitle: 'Eligibility and selection criteria',
     });
   });

@@ -12,6 +12,8 @@ import { DOCUMENT_FIELD, documentSections, type SectionView } from '@jane/shared
 import { openMongoStore } from '../src/storage/mongo/mongoStore.js';
 import { docFromState } from '../src/storage/docState.js';
 import { newId } from '../src/ids.js';
+import { migrateSectionReferences } from '../src/sections/migrateReferences.js';
+import type { MeetingState } from '@jane/shared';
 import { connectClient, textOf, waitFor, waitForSync, type TestClient } from './helpers/collab.js';
 import { startTestMongo, type TestMongo } from './helpers/mongo.js';
 import { createPerson, type TestPerson } from './helpers/people.js';
@@ -144,6 +146,57 @@ describe('section identity', () => {
     expect(new Set(ids(onFirst.doc)).size).toBe(3);
     // "Last edited by" is still the person, not the server that added the ids.
     expect((await first.store.documents.findById(documentId))!.updatedBy).toBe(chair.id);
+  });
+});
+
+describe('references to sections', () => {
+  it('keeps a thread, an agenda item and a follower on a section through its renaming', async () => {
+    const documentId = await newCall();
+    const scope = (await sections(chair, documentId)).find((s) => s.title === 'Scope and objectives')!;
+    const position = Buffer.from(Y.encodeRelativePosition(Y.createRelativePositionFromTypeIndex(new Y.Doc().getText('t'), 0))).toString('base64');
+    const anchor = { kind: 'section' as const, start: position, end: position, quote: 'Scope and objectives' };
+    const thread = await contributor.api.post(`/api/documents/${documentId}/threads`, { anchor, sectionId: scope.id, sectionTitle: scope.title, body: 'Is the scope too wide?' });
+    expect(thread.status).toBe(201);
+    const chairSocket = await connectRealtime(first.url, chair.api.cookie);
+    const follower = await connectRealtime(second.url, contributor.api.cookie);
+    sockets.push(chairSocket, follower);
+    const meeting = await call<MeetingState>(chairSocket, 'meeting:start', { workspaceId, title: 'Review', agenda: [{ title: 'Scope', documentId, sectionId: scope.id, sectionTitle: scope.title }] });
+    await call(chairSocket, 'presence:update', { workspaceId, documentId, sectionId: scope.id, sectionTitle: scope.title, activity: 'active', hidden: false });
+    await waitFor(() => [...(follower.presence.get(workspaceId)?.values() ?? [])].some((c) => c.location.kind === 'document' && c.location.sectionId === scope.id), 3000, 'the chair’s location, by id');
+
+    const editor = open(chair, first, documentId);
+    await waitForSync(editor);
+    const title = textAt(editor.doc, 3);
+    title.delete(0, title.length);
+    title.insert(0, 'Scope and objectives of the network');
+    await waitFor(async () => (await sections(chair, documentId)).some((s) => s.id === scope.id && s.title === 'Scope and objectives of the network'), 5000, 'renamed');
+
+    const threads = (await contributor.api.get(`/api/documents/${documentId}/threads`)).body.threads;
+    expect(threads[0]).toMatchObject({ sectionId: scope.id, sectionTitle: 'Scope and objectives of the network' });
+    expect((await first.meetings.state(meeting.meeting.id)).meeting.agenda[0]).toMatchObject({ documentId, sectionId: scope.id });
+    expect([...(follower.presence.get(workspaceId)?.values() ?? [])].some((c) => c.location.kind === 'document' && c.location.sectionId === scope.id)).toBe(true);
+    await call(chairSocket, 'meeting:end', { meetingId: meeting.meeting.id });
+  });
+
+  it('points threads and agenda items that knew only a section title at the section, once', async () => {
+    const documentId = await newCall();
+    const criteria = (await sections(chair, documentId)).find((s) => s.title === 'Eligibility and selection criteria')!;
+    const now = new Date().toISOString();
+    const threadId = newId();
+    await first.store.threads.create(
+      { id: threadId, workspaceId, documentId, anchor: { kind: 'section', start: 'AA==', end: 'AA==', quote: criteria.title }, sectionId: null, sectionTitle: criteria.title, createdBy: chair.id, createdAt: now, resolvedAt: null, resolvedBy: null, lastActivityAt: now },
+      { id: newId(), threadId, authorId: chair.id, body: 'An old thread', mentions: [], createdAt: now, editedAt: null, deletedAt: null },
+    );
+    const meetingId = newId();
+    await first.store.meetings.start({ id: meetingId, workspaceId: (await first.store.workspaces.list())[3]!.id, title: 'Old meeting', agenda: [{ title: 'Criteria', documentId, sectionId: null, sectionTitle: criteria.title }, { title: 'AOB', documentId: null, sectionId: null, sectionTitle: null }], quorumCountries: null, startedAt: now, startedBy: chair.id, endedAt: null });
+    const counts = await migrateSectionReferences(first.store, first.collab.liveDocuments, first.context.logger);
+    expect(counts.threads).toBeGreaterThanOrEqual(1);
+    expect((await first.store.threads.findById(threadId))!.sectionId).toBe(criteria.id);
+    expect((await first.store.meetings.findById(meetingId))!.agenda.map((item) => item.sectionId)).toEqual([criteria.id, null]);
+    // A second run changes nothing.
+    const again = await migrateSectionReferences(first.store, first.collab.liveDocuments, first.context.logger);
+    expect(again).toEqual({ threads: 0, agendaItems: 0 });
+    await first.store.meetings.end(meetingId, new Date().toISOString());
   });
 });
 

@@ -12,7 +12,11 @@ export function personRef(user: UserRecord | undefined, id: string): PersonRef {
 }
 
 /** Thread views with authors' names, deleted comments shown only where replies follow. */
-export async function presentThreads(store: Store, threads: ThreadRecord[]): Promise<ThreadView[]> {
+/**
+ * Threads as views; `titles` (section id → its current title) shows each thread under its
+ * section's title as it is now, whatever it was when the thread was started.
+ */
+export async function presentThreads(store: Store, threads: ThreadRecord[], titles: ReadonlyMap<string, string> = new Map()): Promise<ThreadView[]> {
   if (threads.length === 0) return [];
   const comments = await store.threads.listComments(threads.map((t) => t.id));
   const ids = new Set<string>();
@@ -50,7 +54,8 @@ export async function presentThreads(store: Store, threads: ThreadRecord[]): Pro
       workspaceId: thread.workspaceId,
       documentId: thread.documentId,
       anchor: thread.anchor,
-      sectionTitle: thread.sectionTitle,
+      sectionId: thread.sectionId,
+      sectionTitle: (thread.sectionId ? titles.get(thread.sectionId) : undefined) ?? thread.sectionTitle,
       status: thread.resolvedAt ? 'resolved' : 'open',
       createdBy: personRef(users.get(thread.createdBy), thread.createdBy),
       createdAt: thread.createdAt,

@@ -18,6 +18,8 @@ import type { CommentRecord, Store, ThreadRecord, UserRecord } from '../storage/
 import { authorize, requireDocumentAccess, requireWorkspaceAccess } from '../policies/authorize.js';
 import type { NotificationService } from '../notifications/service.js';
 import { presentThreads } from './present.js';
+import type { LiveDocuments } from '../collab/liveDocuments.js';
+import { currentSections } from '../sections/service.js';
 
 export interface CommentEventMap {
   threadChanged: [{ documentId: string; thread: ThreadView }];
@@ -41,14 +43,25 @@ export class CommentService extends EventEmitter<CommentEventMap> {
   constructor(
     private readonly store: Store,
     private readonly notifications: NotificationService,
+    private readonly documents: LiveDocuments,
   ) {
     super();
+  }
+
+  /** Threads as views, under their sections' current titles. */
+  private async present(threads: ThreadRecord[]): Promise<ThreadView[]> {
+    const titles = new Map<string, string>();
+    const documentIds = [...new Set(threads.filter((t) => t.sectionId).map((t) => t.documentId))];
+    for (const documentId of documentIds) {
+      for (const section of await currentSections(this.documents, documentId).catch(() => [])) titles.set(section.id, section.title);
+    }
+    return presentThreads(this.store, threads, titles);
   }
 
   private async view(threadId: string): Promise<ThreadView> {
     const thread = await this.store.threads.findById(threadId);
     if (!thread) throw new NotFoundError('This thread does not exist.');
-    return (await presentThreads(this.store, [thread]))[0]!;
+    return (await this.present([thread]))[0]!;
   }
 
   /** The thread and the user's role in its workspace (403 for outsiders). */
@@ -71,7 +84,7 @@ export class CommentService extends EventEmitter<CommentEventMap> {
 
   async listForDocument(user: UserRecord, documentId: string): Promise<ThreadView[]> {
     await requireDocumentAccess(this.store, user, documentId);
-    return presentThreads(this.store, await this.store.threads.listForDocument(documentId));
+    return this.present(await this.store.threads.listForDocument(documentId));
   }
 
   async createThread(user: UserRecord, documentId: string, request: CreateThreadRequest): Promise<ThreadView> {
@@ -84,6 +97,7 @@ export class CommentService extends EventEmitter<CommentEventMap> {
       workspaceId: document.workspaceId,
       documentId,
       anchor: request.anchor,
+      sectionId: request.sectionId ?? null,
       sectionTitle: request.sectionTitle,
       createdBy: user.id,
       createdAt: now,
@@ -181,7 +195,7 @@ export class CommentService extends EventEmitter<CommentEventMap> {
     const records = await this.store.threads.listForWorkspace(workspaceId, status === 'all' ? undefined : status === 'resolved');
     const documents = new Map((await this.store.documents.listForWorkspace(workspaceId)).map((d) => [d.id, d]));
     const visible = records.filter((t) => documents.has(t.documentId) && !documents.get(t.documentId)!.archived);
-    return (await presentThreads(this.store, visible)).map((view) => ({ ...view, documentTitle: documents.get(view.documentId)!.title }));
+    return (await this.present(visible)).map((view) => ({ ...view, documentTitle: documents.get(view.documentId)!.title }));
   }
 
   /**
@@ -194,7 +208,7 @@ export class CommentService extends EventEmitter<CommentEventMap> {
     const records = await this.store.threads.listForWorkspaces(workspaceIds, false);
     const documents = new Map((await this.store.documents.findManyByIds([...new Set(records.map((t) => t.documentId))])).map((d) => [d.id, d]));
     const visible = records.filter((t) => documents.has(t.documentId) && !documents.get(t.documentId)!.archived);
-    const involved = (await presentThreads(this.store, visible)).filter(
+    const involved = (await this.present(visible)).filter(
       (thread) => thread.createdBy.id === user.id || thread.comments.some((c) => c.author.id === user.id || c.mentions.some((m) => m.id === user.id)),
     );
     return involved

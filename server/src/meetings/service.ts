@@ -17,6 +17,11 @@ export interface MeetingEventMap {
 }
 
 
+/** An agenda item as stored: a title, and optionally the document and section (by id) it is about. */
+function agendaItem(item: NonNullable<StartMeetingRequest['agenda']>[number]) {
+  return { title: item.title, documentId: item.documentId ?? null, sectionId: item.sectionId ?? null, sectionTitle: item.sectionTitle ?? null };
+}
+
 export class MeetingService extends EventEmitter<MeetingEventMap> {
   constructor(private readonly store: Store) {
     super();
@@ -67,7 +72,7 @@ export class MeetingService extends EventEmitter<MeetingEventMap> {
         id,
         workspaceId,
         title: request.title,
-        agenda: (request.agenda ?? []).map((item) => ({ title: item.title, documentId: item.documentId ?? null, sectionTitle: item.sectionTitle ?? null })),
+        agenda: (request.agenda ?? []).map(agendaItem),
         quorumCountries: request.quorumCountries ?? null,
         startedAt: new Date().toISOString(),
         startedBy: user.id,
@@ -88,7 +93,7 @@ export class MeetingService extends EventEmitter<MeetingEventMap> {
       ...(patch.title !== undefined ? { title: patch.title } : {}),
       ...(patch.quorumCountries !== undefined ? { quorumCountries: patch.quorumCountries } : {}),
       ...(patch.agenda !== undefined
-        ? { agenda: patch.agenda.map((item) => ({ title: item.title, documentId: item.documentId ?? null, sectionTitle: item.sectionTitle ?? null })) }
+        ? { agenda: patch.agenda.map(agendaItem) }
         : {}),
     });
     return this.publish(meetingId);

@@ -20,7 +20,7 @@ export function presenceOf(connectionId: string, data: SocketData, workspaceId: 
   if (p.workspaceId === workspaceId) {
     location =
       p.documentId && p.documentTitle
-        ? { kind: 'document', documentId: p.documentId, documentTitle: p.documentTitle, sectionTitle: p.sectionTitle }
+        ? { kind: 'document', documentId: p.documentId, documentTitle: p.documentTitle, sectionId: p.sectionId, sectionTitle: p.sectionTitle }
         : { kind: 'workspace' };
   }
   return {
@@ -40,7 +40,7 @@ export function presenceOf(connectionId: string, data: SocketData, workspaceId: 
 /** The visible part of a presence, to skip broadcasts that would change nothing on screen. */
 function visibleKey(data: SocketData): string {
   const p = data.presence;
-  return JSON.stringify([p.workspaceId, p.documentId, p.documentTitle, p.sectionTitle, p.activity, p.hidden]);
+  return JSON.stringify([p.workspaceId, p.documentId, p.documentTitle, p.sectionId, p.sectionTitle, p.activity, p.hidden]);
 }
 
 const TITLE_CACHE_MS = 30_000;
@@ -123,6 +123,7 @@ export class PresenceService {
       workspaceId,
       documentId,
       documentTitle,
+      sectionId: documentId ? (update.sectionId ?? null) : null,
       sectionTitle: documentId ? update.sectionTitle : null,
       activity: update.activity,
       hidden: update.hidden,

@@ -138,6 +138,7 @@ export async function attachRealtime(
           workspaceId: null,
           documentId: null,
           documentTitle: null,
+          sectionId: null,
           sectionTitle: null,
           activity: 'active',
           hidden: socket.handshake.auth?.hidden === true,

@@ -16,6 +16,7 @@ export interface SocketData {
     workspaceId: string | null;
     documentId: string | null;
     documentTitle: string | null;
+    sectionId: string | null;
     sectionTitle: string | null;
     activity: Activity;
     hidden: boolean;

@@ -256,7 +256,7 @@ describe.each(adapters)('storage contract: $name', ({ open }) => {
     const workspace = { id: uid('w'), kind: 'task-force' as const, title: 'The ERN model', createdAt: now() };
     await store.workspaces.create(workspace);
     const meeting = (id: string, startedAt: string) => ({
-      id, workspaceId: workspace.id, title: 'Monthly call', agenda: [{ title: 'Scope', documentId: null, sectionTitle: null }],
+      id, workspaceId: workspace.id, title: 'Monthly call', agenda: [{ title: 'Scope', documentId: null, sectionId: null, sectionTitle: null }],
       quorumCountries: 3, startedAt, startedBy: 'chair', endedAt: null,
     });
     const first = meeting(uid('m'), '2026-03-01T10:00:00.000Z');
@@ -337,7 +337,7 @@ describe.each(adapters)('storage contract: $name', ({ open }) => {
     const documentId = uid('d');
     const anchor = { kind: 'text' as const, start: 'AQID', end: 'BAUG', quote: 'selection criteria' };
     const thread = (id: string, createdAt: string) => ({
-      id, workspaceId, documentId, anchor, sectionTitle: 'Eligibility', createdBy: 'lead', createdAt,
+      id, workspaceId, documentId, anchor, sectionId: 'eligibility', sectionTitle: 'Eligibility', createdBy: 'lead', createdAt,
       resolvedAt: null, resolvedBy: null, lastActivityAt: createdAt,
     });
     const comment = (id: string, threadId: string, createdAt: string, body: string) => ({
@@ -488,8 +488,8 @@ describe.each(adapters)('storage contract: $name', ({ open }) => {
       await store.meetings.start(meeting);
       expect(await store.meetings.findById(meeting.id)).toEqual(meeting);
       const agenda = [
-        { title: 'Scope', documentId: 'd1', sectionTitle: 'Background' },
-        { title: 'AOB', documentId: null, sectionTitle: null },
+        { title: 'Scope', documentId: 'd1', sectionId: null, sectionTitle: 'Background' },
+        { title: 'AOB', documentId: null, sectionId: null, sectionTitle: null },
       ];
       expect(await store.meetings.update(meeting.id, { title: 'Plenary 2026', agenda, quorumCountries: null })).toEqual({
         ...meeting, title: 'Plenary 2026', agenda, quorumCountries: null,
@@ -520,6 +520,7 @@ describe.each(adapters)('storage contract: $name', ({ open }) => {
       const workspaceB = uid('w');
       const thread = (workspaceId: string, createdAt: string) => ({
         id: uid('t'), workspaceId, documentId: uid('d'), anchor: { kind: 'section' as const, start: 'AQ==', end: 'Ag==', quote: 'Scope' },
+        sectionId: null,
         sectionTitle: null, createdBy: 'lead', createdAt, resolvedAt: null, resolvedBy: null, lastActivityAt: createdAt,
       });
       const comment = (threadId: string, createdAt: string) => ({

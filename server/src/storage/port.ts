@@ -251,6 +251,9 @@ export interface ThreadRecord {
   workspaceId: string;
   documentId: string;
   anchor: ThreadAnchor;
+  /** The section the thread belongs to (null: none, or a thread from before section ids, until migrated). */
+  sectionId: string | null;
+  /** The section's title when the thread was started (a label only). */
   sectionTitle: string | null;
   createdBy: string;
   createdAt: string;
@@ -285,6 +288,8 @@ export interface ThreadRepository {
   listForWorkspaces(workspaceIds: readonly string[], resolved?: boolean): Promise<ThreadRecord[]>;
   /** Resolves (`resolvedAt` set) or reopens (null) a thread. */
   setResolved(id: string, resolvedAt: string | null, resolvedBy: string | null): Promise<ThreadRecord | null>;
+  /** Points the thread at a section (migrating threads that knew only a section's title). */
+  setSectionId(id: string, sectionId: string): Promise<void>;
   delete(id: string): Promise<void>;
   addComment(comment: CommentRecord): Promise<void>;
   findComment(id: string): Promise<CommentRecord | null>;

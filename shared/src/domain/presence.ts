@@ -8,7 +8,7 @@ export const IDLE_AFTER_MINUTES = 3;
 /** Where a person is, as members of one workspace may see it. */
 export type PresenceLocation =
   | { kind: 'workspace' }
-  | { kind: 'document'; documentId: string; documentTitle: string; sectionTitle: string | null }
+  | { kind: 'document'; documentId: string; documentTitle: string; sectionId: string | null; sectionTitle: string | null }
   /** Online, but not in this workspace (we do not reveal where). */
   | { kind: 'elsewhere' };
 

@@ -18,19 +18,23 @@ export const ActivitySchema = z.enum(ACTIVITIES);
 export const PresenceUpdateSchema = z.strictObject({
   workspaceId: IdSchema.nullable(),
   documentId: IdSchema.nullable(),
-  /** Title of the heading the caret is under. */
+  /** The section the caret is in: its id (what follow-the-chair and the agenda use) … */
+  sectionId: IdSchema.nullable().default(null),
+  /** … and its title, only a label. */
   sectionTitle: z.string().trim().max(300).nullable(),
   activity: ActivitySchema,
   /** Hide me from workspace presence lists (still counted in meetings I joined). */
   hidden: z.boolean(),
 });
-export type PresenceUpdate = z.infer<typeof PresenceUpdateSchema>;
+export type PresenceUpdate = z.input<typeof PresenceUpdateSchema>;
 
 /* ---------------------------------------------------------------- meetings */
 
 export const AgendaItemSchema = z.strictObject({
   title: singleLine(300),
   documentId: IdSchema.nullable().default(null),
+  /** The section discussed: its id points at it whatever it is renamed to; the title is a label. */
+  sectionId: IdSchema.nullable().default(null),
   sectionTitle: z.string().trim().max(300).nullable().default(null),
 });
 export type AgendaItem = z.infer<typeof AgendaItemSchema>;

@@ -5,6 +5,7 @@
  */
 import { z } from 'zod';
 import { ANCHOR_KINDS, MAX_COMMENT_LENGTH, MAX_QUOTE_LENGTH, type NotificationKind, type ThreadStatus } from '../domain/comments.js';
+import { IdSchema } from './api.js';
 
 /** Encoded `Y.RelativePosition` (base64), as produced by `Y.encodeRelativePosition`. */
 const RelativePositionSchema = z.string().regex(/^[A-Za-z0-9+/]+={0,2}$/, 'Malformed position').max(2048);
@@ -26,7 +27,9 @@ const BodySchema = z
 
 export const CreateThreadRequestSchema = z.strictObject({
   anchor: ThreadAnchorSchema,
-  /** Title of the section the thread belongs to (the heading above the passage). */
+  /** The section the thread belongs to (the heading above the passage): its id … */
+  sectionId: IdSchema.nullable().default(null),
+  /** … and its title when the thread was started (a label; the current title is shown). */
   sectionTitle: z.string().trim().max(300).nullable(),
   body: BodySchema,
 });
@@ -59,6 +62,8 @@ export interface ThreadView {
   workspaceId: string;
   documentId: string;
   anchor: ThreadAnchor;
+  sectionId: string | null;
+  /** The section's current title (or, if it is gone, its title when the thread was started). */
   sectionTitle: string | null;
   status: ThreadStatus;
   createdBy: PersonRef;

@@ -41,6 +41,9 @@ export async function mongoThreads(db: Db): Promise<ThreadRepository> {
       await threads.patch(id, { resolvedAt, resolvedBy, lastActivityAt: resolvedAt ?? new Date().toISOString() });
       return threads.findById(id);
     },
+    async setSectionId(id, sectionId) {
+      await threads.patch(id, { sectionId });
+    },
     async delete(id) {
       await comments.collection.deleteMany({ threadId: id });
       await threads.collection.deleteOne({ _id: id });

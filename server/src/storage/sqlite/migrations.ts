@@ -172,4 +172,8 @@ export const SQLITE_MIGRATIONS: readonly string[] = [
   );
   CREATE INDEX section_events_document ON section_events(document_id, section_id, at);
   `,
+  `
+  -- Threads point at sections by id (the title stays as a label).
+  ALTER TABLE threads ADD COLUMN section_id TEXT;
+  `,
 ];

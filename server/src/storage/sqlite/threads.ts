@@ -8,6 +8,7 @@ export const THREADS = table<ThreadRecord>('threads', {
   workspaceId: text('workspace_id'),
   documentId: text('document_id'),
   anchor: json<ThreadAnchor>(),
+  sectionId: text.nullable('section_id'),
   sectionTitle: text.nullable('section_title'),
   createdBy: text('created_by'),
   createdAt: text('created_at'),
@@ -73,6 +74,9 @@ export function sqliteThreads({ db, statement }: Connection): ThreadRepository {
       // Reopening is activity too, at the time it happens.
       threads.patch({ id }, { resolvedAt, resolvedBy, lastActivityAt: resolvedAt ?? new Date().toISOString() });
       return findThread(id);
+    },
+    async setSectionId(id, sectionId) {
+      threads.patch({ id }, { sectionId });
     },
     async delete(id) {
       statement('DELETE FROM threads WHERE id = ?').run(id);

@@ -28,6 +28,11 @@ describe('outline', () => {
     expect(draft.nodeAt(items[2]!.pos)?.textContent).toBe('National endorsement');
   });
 
+  it('carries each section\'s stable id, so chips and links follow the section, not its title', () => {
+    const doc = proseMirrorDoc({ ...heading(2, 'Scope'), attrs: { level: 2, sectionId: 'sec-scope' } }, heading(2, 'New section'));
+    expect(outlineOf(doc).map((item) => item.sectionId)).toEqual(['sec-scope', null]);
+  });
+
   it('is empty for a draft without headings', () => {
     expect(outlineOf(proseMirrorDoc(paragraph('Just notes.')))).toEqual([]);
   });

@@ -6,6 +6,8 @@ export interface OutlineItem {
   pos: number;
   level: number;
   text: string;
+  /** The section's stable id (the heading's `sectionId` attribute), null until the server has given it one. */
+  sectionId: string | null;
 }
 
 export function outlineOf(doc: ProseMirrorNode): OutlineItem[] {
@@ -13,7 +15,8 @@ export function outlineOf(doc: ProseMirrorNode): OutlineItem[] {
   doc.descendants((node, pos) => {
     if (node.type.name === 'heading') {
       const level = typeof node.attrs.level === 'number' ? node.attrs.level : 1;
-      items.push({ pos, level, text: node.textContent.trim() });
+      const sectionId = typeof node.attrs.sectionId === 'string' ? node.attrs.sectionId : null;
+      items.push({ pos, level, text: node.textContent.trim(), sectionId });
       return false;
     }
     return true;

@@ -1,0 +1,92 @@
+/**
+ * The Tiptap editor of the document page, bound to the collaboration session's Y.Doc:
+ * the shared schema, collaboration (the text and everyone's named carets), the caret
+ * guard and comment highlights. It is editable only for people who may edit, once the
+ * document's text is there and while nothing is wrong with the connection.
+ */
+import { computed, watch, type ComputedRef, type Ref, type ShallowRef } from 'vue';
+import { useEditor, type Editor } from '@tiptap/vue-3';
+import Collaboration from '@tiptap/extension-collaboration';
+import CollaborationCaret from '@tiptap/extension-collaboration-caret';
+import { DOCUMENT_FIELD } from '@jane/shared/core';
+import { editorExtensions } from '@jane/shared/editor';
+import type { CollabDoc } from '../collab/useCollabDoc';
+import { KeepCaretInPlace } from './keepCaretInPlace';
+import { CommentHighlights } from './comments/commentHighlights';
+import { t } from '../i18n';
+
+export interface DocumentEditorOptions {
+  collab: CollabDoc;
+  canEdit: Readonly<Ref<boolean>>;
+  /** A comment highlight in the text was activated. */
+  onOpenThread(threadId: string): void;
+  /** Ctrl+K (or ⌘K) in an editable document. */
+  onLinkShortcut(): void;
+}
+
+export interface DocumentEditor {
+  editor: ShallowRef<Editor | undefined>;
+  /** Content is there (from this device or the server): typing before that would land in an empty page. */
+  ready: ComputedRef<boolean>;
+  editable: ComputedRef<boolean>;
+}
+
+/**
+ * Someone else's caret: Tiptap's default markup, hidden from screen readers (the name
+ * label sits inside the text and would otherwise be read out as part of it).
+ */
+function renderCaret(caretUser: Record<string, unknown>): HTMLElement {
+  const color = typeof caretUser.color === 'string' ? caretUser.color : 'transparent';
+  const caret = document.createElement('span');
+  caret.classList.add('collaboration-carets__caret');
+  caret.setAttribute('aria-hidden', 'true');
+  caret.style.borderColor = color;
+  const label = document.createElement('div');
+  label.classList.add('collaboration-carets__label');
+  label.style.backgroundColor = color;
+  label.textContent = typeof caretUser.name === 'string' ? caretUser.name : '';
+  caret.append(label);
+  return caret;
+}
+
+export function useDocumentEditor({ collab, canEdit, onOpenThread, onLinkShortcut }: DocumentEditorOptions): DocumentEditor {
+  const ready = computed(() => collab.loadedLocally.value || collab.syncedOnce.value);
+  const editable = computed(() => canEdit.value && collab.problem.value === null && ready.value);
+
+  const editor = useEditor({
+    extensions: [
+      ...editorExtensions(),
+      Collaboration.configure({ document: collab.doc, field: DOCUMENT_FIELD }),
+      CollaborationCaret.configure({ provider: collab.provider, user: collab.identity(), render: renderCaret }),
+      KeepCaretInPlace,
+      CommentHighlights.configure({ onOpen: (threadId) => onOpenThread(threadId) }),
+    ],
+    editable: editable.value,
+    editorProps: {
+      attributes: () => ({
+        id: 'document-editor',
+        class: 'document-text',
+        role: 'textbox',
+        'aria-multiline': 'true',
+        'aria-label': t('document.editorLabel'),
+        'aria-readonly': editable.value ? 'false' : 'true',
+        // Read-only text is not contenteditable, so not focusable by itself: readers still
+        // need to reach it with the keyboard (and the "Skip to editor" link needs a target).
+        ...(editable.value ? {} : { tabindex: '0' }),
+        spellcheck: 'true',
+      }),
+      handleKeyDown: (_view, event) => {
+        if ((event.ctrlKey || event.metaKey) && !event.altKey && event.key.toLowerCase() === 'k' && editable.value) {
+          event.preventDefault();
+          onLinkShortcut();
+          return true;
+        }
+        return false;
+      },
+    },
+  });
+
+  watch(editable, (value) => editor.value?.setEditable(value));
+
+  return { editor, ready, editable };
+}

@@ -227,7 +227,7 @@ export async function startServer(config: Config, options: ServerOptions = {}): 
   const collab = await attachCollabServer(base, httpServer);
   const ctx: AppContext = { ...base, liveDocuments: collab.liveDocuments };
   const comments = new CommentService(store, notifications, ctx.liveDocuments);
-  const sections = new SectionService(store, ctx.liveDocuments, ctx.accessEvents);
+  const sections = new SectionService(store, ctx.liveDocuments, ctx.accessEvents, notifications);
   httpServer.on('request', buildApp(ctx, meetings, comments, notifications, sections));
   const bus = collab.bus;
   if (bus) ctx.health.redis = () => (bus.ready ? 'connected' : 'disconnected');

@@ -248,6 +248,48 @@ describe('owners and the workflow', () => {
     await waitFor(() => seen.length >= 1, 3000, 'the change on the other instance');
     expect(seen[0]).toBe(documentId);
   });
+
+  it('tells the chairs when a section goes to review, and its owner when it is agreed, reopened or commented on — never the one who did it', async () => {
+    const documentId = await newCall();
+    const scope = (await sections(chair, documentId)).find((s) => s.title === 'Scope and objectives')!;
+    const patch = (person: TestPerson, body: unknown) => person.api.patch(`/api/documents/${documentId}/sections/${scope.id}`, body);
+    type Bell = { kind: string; sectionId: string | null; sectionTitle: string | null; threadId: string | null; documentId: string; actor: { name: string }; excerpt: string }[];
+    const bell = async (person: TestPerson): Promise<Bell> =>
+      ((await person.api.get('/api/notifications')).body.notifications as Bell).filter((n) => n.documentId === documentId);
+    const live: string[] = [];
+    const chairSocket = await connectRealtime(second.url, chair.api.cookie);
+    sockets.push(chairSocket);
+    chairSocket.on('notification:new', ({ notification }) => live.push(notification.kind));
+
+    await patch(chair, { ownerId: contributor.id });
+    expect((await patch(contributor, { status: 'in-review' })).status).toBe(200);
+    expect(await bell(chair)).toEqual([
+      expect.objectContaining({ kind: 'section-review', sectionId: scope.id, sectionTitle: 'Scope and objectives', threadId: null, actor: expect.objectContaining({ name: 'Carlo Contributor' }), excerpt: 'Scope and objectives' }),
+    ]);
+    await waitFor(() => live.includes('section-review'), 3000, 'the chair’s bell, live on the other instance');
+    expect(await bell(contributor)).toEqual([]); // the change was stored with its notifications before the answer
+
+    await patch(chair, { status: 'agreed' });
+    await patch(chair, { status: 'draft' });
+    expect((await bell(contributor)).map((n) => [n.kind, n.sectionId, n.actor.name])).toEqual([
+      ['section-reopened', scope.id, 'Chiara Chair'],
+      ['section-agreed', scope.id, 'Chiara Chair'],
+    ]);
+
+    // A comment in the section: its owner is told (once, even when also mentioned); the author is not.
+    const position = Buffer.from(Y.encodeRelativePosition(Y.createRelativePositionFromTypeIndex(new Y.Doc().getText('t'), 0))).toString('base64');
+    const anchor = { kind: 'section' as const, start: position, end: position, quote: 'Scope and objectives' };
+    const thread = await lead.api.post(`/api/documents/${documentId}/threads`, { anchor, sectionId: scope.id, sectionTitle: scope.title, body: 'Narrow it to adults?' });
+    expect(thread.status).toBe(201);
+    await lead.api.post(`/api/threads/${thread.body.thread.id}/comments`, { body: `@[${contributor.id}] and rare cancers?` });
+    expect((await bell(contributor)).map((n) => [n.kind, n.threadId, n.excerpt])).toEqual([
+      ['mention', thread.body.thread.id, '@Carlo Contributor and rare cancers?'],
+      ['section-comment', thread.body.thread.id, 'Narrow it to adults?'],
+      ['section-reopened', null, 'Scope and objectives'],
+      ['section-agreed', null, 'Scope and objectives'],
+    ]);
+    expect(await bell(lead)).toEqual([]);
+  });
 });
 
 describe('agreed text stays agreed', () => {

@@ -12,6 +12,7 @@ import {
   SECTION_TRANSITIONS,
   type Actor,
   type SectionEventView,
+  type SectionStatus,
   type SectionView,
   type UpdateSectionRequest,
 } from '@jane/shared';
@@ -20,6 +21,7 @@ import type { LiveDocuments } from '../collab/liveDocuments.js';
 import { personRef } from '../comments/present.js';
 import { BadRequestError, NotFoundError } from '../errors.js';
 import { newId } from '../ids.js';
+import type { NotificationService } from '../notifications/service.js';
 import { authorize, requireDocumentAccess } from '../policies/authorize.js';
 import type { SectionEventRecord, SectionRecord, Store, UserRecord } from '../storage/port.js';
 
@@ -39,6 +41,7 @@ export class SectionService {
     private readonly store: Store,
     private readonly documents: LiveDocuments,
     private readonly events: AccessEvents,
+    private readonly notifications: NotificationService,
   ) {}
 
   private view(actor: Actor, section: { id: string; title: string; level: number }, record: SectionRecord | undefined): SectionView {
@@ -102,6 +105,20 @@ export class SectionService {
     }
     for (const change of changes) await this.store.sections.save(change.next, change.event);
     if (changes.length > 0) this.events.emit('sectionsChanged', { documentId, workspaceId: document.workspaceId });
+    for (const { event } of changes) {
+      if (event.kind !== 'status') continue;
+      await this.notifications.sectionStatusChanged({
+        workspaceId: document.workspaceId,
+        documentId,
+        sectionId,
+        sectionTitle: section.title,
+        ownerId: record.ownerId,
+        from: event.from as SectionStatus,
+        to: event.to as SectionStatus,
+        actorId: user.id,
+        at,
+      });
+    }
     return this.view(actor, section, record);
   }
 

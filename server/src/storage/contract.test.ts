@@ -370,7 +370,7 @@ describe.each(adapters)('storage contract: $name', ({ open }) => {
   it('keeps notifications per person, newest first, and marks some or all read', async () => {
     const userId = uid('u');
     const note = (id: string, createdAt: string) => ({
-      id, userId, kind: 'mention' as const, workspaceId: 'w', documentId: 'd', threadId: 't', commentId: 'c', actorId: 'a', createdAt, readAt: null,
+      id, userId, kind: 'mention' as const, workspaceId: 'w', documentId: 'd', threadId: 't', commentId: 'c', sectionId: null, sectionTitle: null, actorId: 'a', createdAt, readAt: null,
     });
     const ids = [uid('n'), uid('n'), uid('n')];
     await store.notifications.createMany(ids.map((id, i) => note(id, `2026-06-0${i + 1}T10:00:00.000Z`)));
@@ -555,15 +555,20 @@ describe.each(adapters)('storage contract: $name', ({ open }) => {
     it('notifications: all fields, and the time they were read', async () => {
       const userId = uid('u');
       const note = {
-        id: uid('n'), userId, kind: 'reply' as const, workspaceId: 'w', documentId: 'd', threadId: 't', commentId: 'c', actorId: 'a',
-        createdAt: '2026-09-01T10:00:00.000Z', readAt: null,
+        id: uid('n'), userId, kind: 'reply' as const, workspaceId: 'w', documentId: 'd', threadId: 't', commentId: 'c', sectionId: 's', sectionTitle: 'Scope',
+        actorId: 'a', createdAt: '2026-09-01T10:00:00.000Z', readAt: null,
       };
-      await store.notifications.createMany([note]);
+      const aboutSection = { ...note, id: uid('n'), kind: 'section-review' as const, threadId: null, commentId: null, createdAt: '2026-08-01T10:00:00.000Z' };
+      await store.notifications.createMany([note, aboutSection]);
       await store.notifications.createMany([]);
-      expect(await store.notifications.listForUser(userId, 10)).toEqual([note]);
+      expect(await store.notifications.listForUser(userId, 10)).toEqual([note, aboutSection]);
+      await store.notifications.markRead(userId, [aboutSection.id], '2026-09-01T09:00:00.000Z');
       expect(await store.notifications.markRead(userId, [note.id], '2026-09-01T11:00:00.000Z')).toBe(1);
       expect(await store.notifications.markRead(userId, [note.id], '2026-09-01T12:00:00.000Z')).toBe(0);
-      expect(await store.notifications.listForUser(userId, 10)).toEqual([{ ...note, readAt: '2026-09-01T11:00:00.000Z' }]);
+      expect(await store.notifications.listForUser(userId, 10)).toEqual([
+        { ...note, readAt: '2026-09-01T11:00:00.000Z' },
+        { ...aboutSection, readAt: '2026-09-01T09:00:00.000Z' },
+      ]);
     });
   });
 

@@ -305,8 +305,12 @@ export interface NotificationRecord {
   kind: NotificationKind;
   workspaceId: string;
   documentId: string;
-  threadId: string;
-  commentId: string;
+  /** Null for a notification about a section's status. */
+  threadId: string | null;
+  commentId: string | null;
+  sectionId: string | null;
+  /** The section's title when it happened (a label: the id is what it points at). */
+  sectionTitle: string | null;
   actorId: string;
   createdAt: string;
   readAt: string | null;

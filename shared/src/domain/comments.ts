@@ -19,5 +19,9 @@ export const ANCHOR_KINDS = ['section', 'text'] as const;
 export const THREAD_STATUSES = ['open', 'resolved'] as const;
 export type ThreadStatus = (typeof THREAD_STATUSES)[number];
 
-export const NOTIFICATION_KINDS = ['mention', 'reply'] as const;
+/**
+ * `mention`, `reply`: about a comment; `section-review`: a section went to review (to the
+ * chairs); `section-agreed`, `section-reopened`, `section-comment`: about a section, to its owner.
+ */
+export const NOTIFICATION_KINDS = ['mention', 'reply', 'section-review', 'section-agreed', 'section-reopened', 'section-comment'] as const;
 export type NotificationKind = (typeof NOTIFICATION_KINDS)[number];

@@ -87,10 +87,14 @@ export interface NotificationView {
   workspaceId: string;
   documentId: string;
   documentTitle: string;
-  threadId: string;
-  commentId: string;
+  /** The thread and comment it is about (null for a section's status change). */
+  threadId: string | null;
+  commentId: string | null;
+  /** The section it is about, by id, and its title when it happened (a label). */
+  sectionId: string | null;
+  sectionTitle: string | null;
   actor: PersonRef;
-  /** The first characters of the comment, mention tokens replaced by names. */
+  /** The first characters of the comment, mention tokens replaced by names (a section's title for a status change). */
   excerpt: string;
   createdAt: string;
   readAt: string | null;

@@ -176,4 +176,26 @@ export const SQLITE_MIGRATIONS: readonly string[] = [
   -- Threads point at sections by id (the title stays as a label).
   ALTER TABLE threads ADD COLUMN section_id TEXT;
   `,
+  `
+  -- Notifications about sections: thread and comment may be empty, the section is named.
+  CREATE TABLE notifications_v2 (
+    id TEXT PRIMARY KEY,
+    user_id TEXT NOT NULL,
+    kind TEXT NOT NULL,
+    workspace_id TEXT NOT NULL,
+    document_id TEXT NOT NULL,
+    thread_id TEXT,
+    comment_id TEXT,
+    section_id TEXT,
+    section_title TEXT,
+    actor_id TEXT NOT NULL,
+    created_at TEXT NOT NULL,
+    read_at TEXT
+  );
+  INSERT INTO notifications_v2 (rowid, id, user_id, kind, workspace_id, document_id, thread_id, comment_id, actor_id, created_at, read_at)
+    SELECT rowid, id, user_id, kind, workspace_id, document_id, thread_id, comment_id, actor_id, created_at, read_at FROM notifications;
+  DROP TABLE notifications;
+  ALTER TABLE notifications_v2 RENAME TO notifications;
+  CREATE INDEX notifications_user ON notifications(user_id, created_at);
+  `,
 ];

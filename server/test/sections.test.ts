@@ -188,7 +188,7 @@ describe('references to sections', () => {
       { id: newId(), threadId, authorId: chair.id, body: 'An old thread', mentions: [], createdAt: now, editedAt: null, deletedAt: null },
     );
     const meetingId = newId();
-    await first.store.meetings.start({ id: meetingId, workspaceId: (await first.store.workspaces.list())[3]!.id, title: 'Old meeting', agenda: [{ title: 'Criteria', documentId, sectionId: null, sectionTitle: criteria.title }, { title: 'AOB', documentId: null, sectionId: null, sectionTitle: null }], quorumCountries: null, startedAt: now, startedBy: chair.id, endedAt: null });
+    await first.store.meetings.start({ id: meetingId, workspaceId: (await first.store.workspaces.list())[3]!.id, title: 'Old meeting', agenda: [{ title: 'Criteria', documentId, sectionId: null, sectionTitle: criteria.title }, { title: 'AOB', documentId: null, sectionId: null, sectionTitle: null }], quorumCountries: null, startedAt: now, startedBy: chair.id, endedAt: null, minutesDocumentId: null });
     const counts = await migrateSectionReferences(first.store, first.collab.liveDocuments, first.context.logger);
     expect(counts.threads).toBeGreaterThanOrEqual(1);
     expect((await first.store.threads.findById(threadId))!.sectionId).toBe(criteria.id);

@@ -25,7 +25,8 @@ export interface SectionBlock {
 export function blockText(element: Y.XmlElement): string {
   let text = '';
   for (const child of element.toArray()) {
-    if (child instanceof Y.XmlText) text += child.toString().replace(/<[^>]*>/g, '');
+    // The delta, not toString(): that writes formatting as tags and would mangle a typed "<".
+    if (child instanceof Y.XmlText) text += (child.toDelta() as { insert: unknown }[]).map((op) => (typeof op.insert === 'string' ? op.insert : '')).join('');
     else if (child instanceof Y.XmlElement) text += blockText(child);
   }
   return text;

@@ -107,6 +107,7 @@ export function buildMeetingState(facts: MeetingFacts, now = new Date()): Meetin
       startedBy: meeting.startedBy,
       startedByName: facts.startedByName,
       endedAt: meeting.endedAt,
+      minutesDocumentId: meeting.minutesDocumentId,
     },
     attendees,
     absentees,
@@ -148,7 +149,7 @@ export function isTimeZone(zone: string): boolean {
   }
 }
 
-function countryName(code: string): string {
+export function countryName(code: string): string {
   try {
     return new Intl.DisplayNames(['en'], { type: 'region' }).of(code) ?? code;
   } catch {
@@ -157,7 +158,7 @@ function countryName(code: string): string {
 }
 
 /** The time zone as people read it, e.g. "Europe/Rome (UTC+02:00)" at the meeting's start. */
-function zoneLabel(timeZone: string, at: string): string {
+export function zoneLabel(timeZone: string, at: string): string {
   const offset = new Intl.DateTimeFormat('en', { timeZone, timeZoneName: 'longOffset' }).formatToParts(new Date(at)).find((p) => p.type === 'timeZoneName')?.value;
   return offset ? `${timeZone} (${offset.replace('GMT', 'UTC')})` : timeZone;
 }

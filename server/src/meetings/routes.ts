@@ -1,12 +1,13 @@
-/** Meetings over REST: past meetings, start/end (chairs), and attendance exports (chairs). */
+/** Meetings over REST: past meetings, start/end (chairs), attendance exports and minutes (chairs). */
 import { Router, type Request } from 'express';
-import { IdSchema, StartMeetingRequestSchema, UpdateMeetingRequestSchema } from '@jane/shared';
+import { CreateMinutesRequestSchema, IdSchema, StartMeetingRequestSchema, UpdateMeetingRequestSchema } from '@jane/shared';
 import type { AppContext } from '../context.js';
 import { requireUser } from '../auth/requestUser.js';
 import { BadRequestError } from '../errors.js';
 import { parseOrThrow } from '../validation.js';
 import { requireWorkspaceAccess } from '../policies/authorize.js';
 import { attendanceCsv, attendanceMarkdown, isTimeZone } from './attendance.js';
+import { writeMinutes } from './minutes.js';
 import type { MeetingService } from './service.js';
 
 function timeZoneOf(req: Request): string {
@@ -56,6 +57,16 @@ export function meetingRoutes(ctx: AppContext, meetings: MeetingService): Router
     const user = requireUser(req);
     const meetingId = parseOrThrow(IdSchema, req.params.meetingId, 'meeting id');
     res.json({ meeting: await meetings.end(user, meetingId) });
+  });
+
+  router.post('/meetings/:meetingId/minutes', async (req, res) => {
+    const user = requireUser(req);
+    const meetingId = parseOrThrow(IdSchema, req.params.meetingId, 'meeting id');
+    const body = parseOrThrow(CreateMinutesRequestSchema, req.body ?? {});
+    if (!isTimeZone(body.timeZone)) throw new BadRequestError(`Unknown time zone "${body.timeZone}". Use an IANA name such as Europe/Rome.`);
+    const baseUrl = ctx.config.publicUrl ?? `${req.protocol}://${req.get('host')}`;
+    const { document, created } = await writeMinutes(ctx, meetings, user, meetingId, { timeZone: body.timeZone, baseUrl });
+    res.status(created ? 201 : 200).json({ document });
   });
 
   router.get('/meetings/:meetingId/attendance.csv', async (req, res) => {

@@ -44,7 +44,7 @@ export class MeetingService extends EventEmitter<MeetingEventMap> {
   }
 
   /** The meeting and the actor's access to it, if the policy allows `action` (403/404 otherwise). */
-  async access(user: UserRecord, meetingId: string, action: 'meeting.join' | 'meeting.run' | 'meeting.exportAttendance') {
+  async access(user: UserRecord, meetingId: string, action: 'meeting.join' | 'meeting.run' | 'meeting.exportAttendance' | 'meeting.writeMinutes') {
     const meeting = await this.store.meetings.findById(meetingId);
     if (!meeting) throw new NotFoundError('This meeting does not exist.');
     const access = await requireWorkspaceAccess(this.store, user, meeting.workspaceId);
@@ -77,6 +77,7 @@ export class MeetingService extends EventEmitter<MeetingEventMap> {
         startedAt: new Date().toISOString(),
         startedBy: user.id,
         endedAt: null,
+        minutesDocumentId: null,
       });
     } catch (error) {
       if (error instanceof DuplicateKeyError) throw new ConflictError('A meeting is already running in this workspace. Join it, or end it first.');
@@ -146,7 +147,8 @@ export class MeetingService extends EventEmitter<MeetingEventMap> {
     if (await this.store.meetings.recordLeave(meetingId, userId, at.toISOString())) await this.publish(meetingId);
   }
 
-  private async publish(meetingId: string): Promise<MeetingState> {
+  /** Tells everyone in the workspace the meeting changed (e.g. its minutes were created). */
+  async publish(meetingId: string): Promise<MeetingState> {
     const state = await this.state(meetingId);
     this.emit('changed', { workspaceId: state.meeting.workspaceId, meetingId, state });
     return state;

@@ -28,6 +28,7 @@ const REFUSALS: Record<Action, string> = {
   'meeting.join': 'You are not a member of this workspace.',
   'meeting.run': 'Only a chair of this workspace can run meetings.',
   'meeting.exportAttendance': 'Only a chair of this workspace can export attendance.',
+  'meeting.writeMinutes': 'Only a chair of this workspace can create the minutes of a meeting.',
   'people.browse': 'Only chairs and administrators can browse the people directory.',
   'admin.accounts': 'Only an administrator can do this.',
   'admin.workspaces': 'Only an administrator can do this.',

@@ -257,7 +257,7 @@ describe.each(adapters)('storage contract: $name', ({ open }) => {
     await store.workspaces.create(workspace);
     const meeting = (id: string, startedAt: string) => ({
       id, workspaceId: workspace.id, title: 'Monthly call', agenda: [{ title: 'Scope', documentId: null, sectionId: null, sectionTitle: null }],
-      quorumCountries: 3, startedAt, startedBy: 'chair', endedAt: null,
+      quorumCountries: 3, startedAt, startedBy: 'chair', endedAt: null, minutesDocumentId: null,
     });
     const first = meeting(uid('m'), '2026-03-01T10:00:00.000Z');
     await store.meetings.start(first);
@@ -281,7 +281,7 @@ describe.each(adapters)('storage contract: $name', ({ open }) => {
     const meetingId = uid('m');
     await store.meetings.start({
       id: meetingId, workspaceId: workspace.id, title: 'Review', agenda: [], quorumCountries: null,
-      startedAt: '2026-05-01T09:00:00.000Z', startedBy: 'chair', endedAt: null,
+      startedAt: '2026-05-01T09:00:00.000Z', startedBy: 'chair', endedAt: null, minutesDocumentId: null,
     });
     const person = (userId: string) => ({
       meetingId, userId, name: userId, email: `${userId}@example.eu`, country: 'BE', organisation: 'Org', role: 'lead' as const,
@@ -309,7 +309,7 @@ describe.each(adapters)('storage contract: $name', ({ open }) => {
     const meetingId = uid('m');
     await store.meetings.start({
       id: meetingId, workspaceId: workspace.id, title: 'Kick-off', agenda: [], quorumCountries: null,
-      startedAt: '2026-05-01T09:00:00.000Z', startedBy: 'chair', endedAt: null,
+      startedAt: '2026-05-01T09:00:00.000Z', startedBy: 'chair', endedAt: null, minutesDocumentId: null,
     });
     const person = (userId: string, country: string) => ({
       meetingId, userId, name: `Name ${userId}`, email: `${userId}@example.eu`, country, organisation: 'Org', role: 'contributor' as const,
@@ -483,7 +483,7 @@ describe.each(adapters)('storage contract: $name', ({ open }) => {
       await store.workspaces.create(workspace);
       const meeting = {
         id: uid('m'), workspaceId: workspace.id, title: 'Plenary', agenda: [], quorumCountries: 5,
-        startedAt: '2026-07-01T09:00:00.000Z', startedBy: 'chair', endedAt: null,
+        startedAt: '2026-07-01T09:00:00.000Z', startedBy: 'chair', endedAt: null, minutesDocumentId: null,
       };
       await store.meetings.start(meeting);
       expect(await store.meetings.findById(meeting.id)).toEqual(meeting);
@@ -495,6 +495,10 @@ describe.each(adapters)('storage contract: $name', ({ open }) => {
         ...meeting, title: 'Plenary 2026', agenda, quorumCountries: null,
       });
       expect(await store.meetings.update(uid('missing'), { title: 'x' })).toBeNull();
+      // The minutes are recorded once: a second document does not replace the first.
+      expect(await store.meetings.setMinutes(meeting.id, 'minutes-1')).toBe(true);
+      expect(await store.meetings.setMinutes(meeting.id, 'minutes-2')).toBe(false);
+      expect(await store.meetings.findById(meeting.id)).toMatchObject({ minutesDocumentId: 'minutes-1' });
       const attendee = {
         meetingId: meeting.id, userId: 'u1', name: 'Ines Duarte', email: 'ines@example.eu', country: 'PT', organisation: 'IPO Porto',
         role: 'observer' as const, firstJoinedAt: '2026-07-01T09:01:00.000Z',
@@ -511,7 +515,7 @@ describe.each(adapters)('storage contract: $name', ({ open }) => {
         intervals: [{ meetingId: meeting.id, userId: 'u1', joinedAt: '2026-07-01T09:01:00.000Z', leftAt: '2026-07-01T09:30:00.000Z', disconnectedAt: null }],
       });
       expect(await store.meetings.findById(meeting.id)).toEqual({
-        ...meeting, title: 'Plenary 2026', agenda, quorumCountries: null, endedAt: '2026-07-01T10:00:00.000Z',
+        ...meeting, title: 'Plenary 2026', agenda, quorumCountries: null, endedAt: '2026-07-01T10:00:00.000Z', minutesDocumentId: 'minutes-1',
       });
     });
 

@@ -191,6 +191,8 @@ export interface MeetingRecord {
   startedAt: string;
   startedBy: string;
   endedAt: string | null;
+  /** The minutes written from this meeting, once someone has created them. */
+  minutesDocumentId: string | null;
 }
 
 export type MeetingPatch = Partial<Pick<MeetingRecord, 'title' | 'agenda' | 'quorumCountries'>>;
@@ -230,6 +232,8 @@ export interface MeetingRepository {
   /** Newest first. */
   listForWorkspace(workspaceId: string): Promise<MeetingRecord[]>;
   update(id: string, patch: MeetingPatch): Promise<MeetingRecord | null>;
+  /** Records the meeting's minutes document unless it has one; returns whether it did. */
+  setMinutes(id: string, documentId: string): Promise<boolean>;
   /** Ends a running meeting: every open interval is closed at its `disconnectedAt`, or else at `at`; false if it was not running. */
   end(id: string, at: string): Promise<boolean>;
   /**

@@ -19,7 +19,7 @@ let sequence = 0;
 /** Creates an account directly in the store, gives it roles, and signs it in over REST. */
 export async function createPerson(
   server: JaneServer,
-  options: { name?: string; country?: string; isAdmin?: boolean; roles?: Record<string, Role> } = {},
+  options: { name?: string; country?: string; organisation?: string; isAdmin?: boolean; roles?: Record<string, Role> } = {},
 ): Promise<TestPerson> {
   const id = newId();
   const n = ++sequence;
@@ -32,7 +32,7 @@ export async function createPerson(
     email,
     name,
     country,
-    organisation: 'Test Institute',
+    organisation: options.organisation ?? 'Test Institute',
     passwordHash: await hashPassword(TEST_PASSWORD, 10),
     isAdmin: options.isAdmin ?? false,
     active: true,

@@ -59,6 +59,7 @@ const CASES: Case[] = [
   { action: 'meeting.join', allowed: members },
   { action: 'meeting.run', allowed: chairs },
   { action: 'meeting.exportAttendance', allowed: chairs },
+  { action: 'meeting.writeMinutes', allowed: chairs },
   { action: 'people.browse', allowed: chairs },
   { action: 'admin.accounts', allowed: ['admin'] },
   { action: 'admin.workspaces', allowed: ['admin'] },

@@ -66,6 +66,7 @@ export interface ActionSubjects {
   'meeting.join': null;
   'meeting.run': null;
   'meeting.exportAttendance': null;
+  'meeting.writeMinutes': null;
   'people.browse': null;
   'admin.accounts': null;
   'admin.workspaces': null;
@@ -111,6 +112,8 @@ const RULES: { [A in Action]: Rule<A> } = {
   'meeting.join': isMember,
   'meeting.run': isChair,
   'meeting.exportAttendance': isChair,
+  // The minutes start from the attendance record, which is the chairs'.
+  'meeting.writeMinutes': isChair,
   // The directory of accounts, for adding members: whoever manages members somewhere (`role`: their best role).
   'people.browse': (actor) => actor.isAdmin || isChair(actor),
   'admin.accounts': (actor) => actor.isAdmin,
@@ -227,8 +230,14 @@ export interface MeetingAbilities {
   join: boolean;
   run: boolean;
   exportAttendance: boolean;
+  writeMinutes: boolean;
 }
 
 export function meetingAbilities(actor: Actor): MeetingAbilities {
-  return { join: can(actor, 'meeting.join'), run: can(actor, 'meeting.run'), exportAttendance: can(actor, 'meeting.exportAttendance') };
+  return {
+    join: can(actor, 'meeting.join'),
+    run: can(actor, 'meeting.run'),
+    exportAttendance: can(actor, 'meeting.exportAttendance'),
+    writeMinutes: can(actor, 'meeting.writeMinutes'),
+  };
 }

@@ -56,6 +56,12 @@ export const UpdateMeetingRequestSchema = z
   .refine((body) => Object.keys(body).length > 0, { message: 'Nothing to change' });
 export type UpdateMeetingRequest = z.input<typeof UpdateMeetingRequestSchema>;
 
+export const CreateMinutesRequestSchema = z.strictObject({
+  /** The IANA time zone the minutes' times are written in. */
+  timeZone: z.string().max(64).default('UTC'),
+});
+export type CreateMinutesRequest = z.input<typeof CreateMinutesRequestSchema>;
+
 
 export interface Meeting {
   id: string;
@@ -67,6 +73,8 @@ export interface Meeting {
   startedBy: string;
   startedByName: string;
   endedAt: string | null;
+  /** The minutes document created from this meeting, if any. */
+  minutesDocumentId: string | null;
 }
 
 export interface AttendanceInterval {

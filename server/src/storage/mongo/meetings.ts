@@ -11,7 +11,7 @@ import { isDuplicateKey } from './util.js';
 
 const personKey = (meetingId: string, userId: string) => `${meetingId}:${userId}`;
 
-export const MEETINGS = records<MeetingRecord>('meetings', { key: (meeting) => meeting.id });
+export const MEETINGS = records<MeetingRecord>('meetings', { key: (meeting) => meeting.id, defaults: { minutesDocumentId: null } });
 export const ATTENDEES = records<AttendeeRecord>('meetingAttendees', { key: (attendee) => personKey(attendee.meetingId, attendee.userId) });
 export const CLOSED_INTERVALS = records<IntervalRecord>('closedIntervals', {
   key: (interval) => `${personKey(interval.meetingId, interval.userId)}:${interval.joinedAt}`,
@@ -75,6 +75,9 @@ export async function mongoMeetings(db: Db): Promise<MeetingRepository> {
     async update(id, patch) {
       await meetings.patch(id, patch);
       return meetings.findById(id);
+    },
+    async setMinutes(id, documentId) {
+      return (await meetings.collection.updateOne({ _id: id, minutesDocumentId: null }, { $set: { minutesDocumentId: documentId } })).modifiedCount === 1;
     },
     async end(id, at) {
       const meeting = await meetings.findOne({ _id: id, endedAt: null });

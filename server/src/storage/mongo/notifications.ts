@@ -2,7 +2,10 @@ import type { Db } from 'mongodb';
 import type { NotificationRecord, NotificationRepository } from '../port.js';
 import { records } from './records.js';
 
-export const NOTIFICATIONS = records<NotificationRecord>('notifications', { key: (notification) => notification.id });
+export const NOTIFICATIONS = records<NotificationRecord>('notifications', {
+  key: (notification) => notification.id,
+  defaults: { sectionId: null, sectionTitle: null },
+});
 
 export async function mongoNotifications(db: Db): Promise<NotificationRepository> {
   const notifications = NOTIFICATIONS.on(db);

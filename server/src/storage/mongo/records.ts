@@ -10,6 +10,9 @@
  *   await comments.insert(comment, { seq });
  *   await comments.findById(id); // CommentRecord | null, without _id and seq
  *
+ * A field added later is declared with its value for older documents (`defaults`), so
+ * that those read back complete.
+ *
  * Queries that are more than insert, find by filter and patch use `collection` directly.
  */
 import type { Collection, Db, Document, Filter, OptionalUnlessRequiredId, Sort, UpdateFilter } from 'mongodb';
@@ -50,14 +53,21 @@ export interface RecordOperations<R extends Document, Internal extends Document>
 /** Declares a collection of records (see the top of this file). */
 export function records<R extends Document, Internal extends Document = NoInternal>(
   name: string,
-  spec: { key: (record: R) => string; internal?: { [K in keyof Internal]-?: true } },
+  spec: {
+    key: (record: R) => string;
+    internal?: { [K in keyof Internal]-?: true };
+    /** Values of fields added after records were first stored, for documents that lack them. */
+    defaults?: Partial<R>;
+  },
 ): RecordCollection<R, Internal> {
   const internalFields = Object.keys(spec.internal ?? {});
+  const defaults = Object.entries(spec.defaults ?? {});
   const toDoc = (record: R, ...internal: InternalArgument<Internal>): Stored<R, Internal> =>
     ({ _id: spec.key(record), ...record, ...internal[0] }) as Stored<R, Internal>;
   const fromDoc = (doc: Stored<R, Internal>): R => {
     const { _id, ...rest } = doc as Record<string, unknown>;
     for (const field of internalFields) delete rest[field];
+    for (const [field, value] of defaults) if (!(field in rest)) rest[field] = value;
     return rest as R;
   };
   const byId = (id: string) => ({ _id: id }) as Filter<Stored<R, Internal>>;

@@ -2,7 +2,7 @@ import type { Db } from 'mongodb';
 import type { CommentRecord, ThreadRecord, ThreadRepository } from '../port.js';
 import { records } from './records.js';
 
-export const THREADS = records<ThreadRecord>('threads', { key: (thread) => thread.id });
+export const THREADS = records<ThreadRecord>('threads', { key: (thread) => thread.id, defaults: { sectionId: null } });
 /** `seq`: the order of comments written in the same millisecond (never part of the record). */
 export const COMMENTS = records<CommentRecord, { seq: number }>('comments', { key: (comment) => comment.id, internal: { seq: true } });
 

@@ -13,6 +13,7 @@ export const MEETINGS = table<MeetingRecord>('meetings', {
   startedAt: text('started_at'),
   startedBy: text('started_by'),
   endedAt: text.nullable('ended_at'),
+  minutesDocumentId: text.nullable('minutes_document_id'),
 });
 
 export const ATTENDEES = table<AttendeeRecord>('meeting_attendees', {
@@ -71,6 +72,9 @@ export function sqliteMeetings({ db, statement }: Connection): MeetingRepository
     },
     async findById(id) {
       return findById(id);
+    },
+    async setMinutes(id, documentId) {
+      return statement('UPDATE meetings SET minutes_document_id = ? WHERE id = ? AND minutes_document_id IS NULL').run(documentId, id).changes === 1;
     },
     async findRunning(workspaceId) {
       return meetings.get('SELECT * FROM meetings WHERE workspace_id = ? AND ended_at IS NULL', workspaceId);

@@ -198,4 +198,8 @@ export const SQLITE_MIGRATIONS: readonly string[] = [
   ALTER TABLE notifications_v2 RENAME TO notifications;
   CREATE INDEX notifications_user ON notifications(user_id, created_at);
   `,
+  `
+  -- The minutes written from a meeting.
+  ALTER TABLE meetings ADD COLUMN minutes_document_id TEXT;
+  `,
 ];

@@ -6,8 +6,9 @@
  * Environment:
  *   BENCH_QUICK=1              ~2 minute smoke run (smaller sizes, shorter steps)
  *   BENCH_SERVERS=jane,ywss,ywss-leveldb,hocuspocus   servers to run (default: all)
- *   BENCH_WORKLOADS=a,b,c,d,p,x  workloads to run (default: all; p = presence fan-out, x = two instances
- *                              on MongoDB + Redis: same- and cross-instance edit latency; both ours only)
+ *   BENCH_WORKLOADS=a,b,c,d,p,x,l  workloads to run (default: all; p = presence fan-out, x = two instances
+ *                              on MongoDB + Redis: same- and cross-instance edit latency, l = cost of the
+ *                              agreed-section lock per update, in process; p, x and l ours only)
  *   BENCH_RATES=100,200,...    update rates for the (b) sweep (total updates/s)
  *   BENCH_STEP_SECONDS=5       measured seconds per (b) step (plus 1 s ramp)
  *   BENCH_HISTORY=100000       updates in the (c) history
@@ -30,9 +31,10 @@ import { requireRedis } from '../test/helpers/redis.js';
 import { runLatency } from './workloads/latency.js';
 import { runMemory } from './workloads/memory.js';
 import { runPresence } from './workloads/presence.js';
+import { runSectionLocks } from './workloads/sectionLocks.js';
 import { runThroughput } from './workloads/throughput.js';
 
-type Workload = 'a' | 'b' | 'c' | 'd' | 'p' | 'x';
+type Workload = 'a' | 'b' | 'c' | 'd' | 'p' | 'x' | 'l';
 
 const benchDir = path.dirname(fileURLToPath(import.meta.url));
 const quick = process.env.BENCH_QUICK === '1';
@@ -55,7 +57,7 @@ function intFromEnv(name: string, fallback: number): number {
 }
 
 const servers = listFromEnv<ServerId>('BENCH_SERVERS', ALL_SERVERS);
-const workloads = listFromEnv<Workload>('BENCH_WORKLOADS', ['a', 'b', 'c', 'd', 'p', 'x']);
+const workloads = listFromEnv<Workload>('BENCH_WORKLOADS', ['a', 'b', 'c', 'd', 'p', 'x', 'l']);
 const settings = {
   quick,
   latency: { warmup: quick ? 100 : 200, edits: quick ? 500 : 2_000 },
@@ -75,6 +77,7 @@ const settings = {
   },
   coldOpen: { updates: intFromEnv('BENCH_HISTORY', quick ? 20_000 : 100_000), opens: quick ? 3 : 5 },
   memory: { documents: intFromEnv('BENCH_MEM_DOCS', quick ? 50 : 200) },
+  sectionLocks: { updates: quick ? 500 : 3_000 },
   presence: { clients: intFromEnv('BENCH_PRESENCE_CLIENTS', quick ? 200 : 500), intervalSeconds: 2, warmupSeconds: quick ? 3 : 5, measureSeconds: quick ? 8 : 20 },
   profile: process.env.BENCH_PROFILE === '1',
   /** Non-default configuration of our server (diagnostics only; the table is then not the user configuration). */
@@ -180,6 +183,17 @@ async function main(): Promise<void> {
     }
     await record('coldOpen', 'c', (h) => runColdOpen(h, settings.coldOpen), { docUnloadDelayMs: 200 });
     if (id === 'jane') await record('presence', 'p', (h) => runPresence(h, settings.presence));
+    if (id === 'jane' && workloads.includes('l')) {
+      log('  (l) section lock cost …');
+      try {
+        entry.sectionLocks = runSectionLocks(settings.sectionLocks);
+        if (entry.sectionLocks.cases.some((c) => !c.correct)) throw new Error('a lock case ended with the wrong text');
+      } catch (error) {
+        failed = true;
+        entry.errors.l = error instanceof Error ? error.message : String(error);
+        log(`  (l) FAILED: ${entry.errors.l}`);
+      }
+    }
     if (id === 'jane' && workloads.includes('x')) {
       log('  (x) scale-out edit latency …');
       const t0 = performance.now();

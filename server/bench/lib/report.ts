@@ -3,6 +3,7 @@ import type { ProfileSummary } from './profile.js';
 import type { ServerId, ServerSpec } from './servers.js';
 import type { ColdOpenResult } from '../workloads/coldOpen.js';
 import type { CrossInstanceResult } from '../workloads/crossInstance.js';
+import type { SectionLockResult } from '../workloads/sectionLocks.js';
 import type { LatencyResult } from '../workloads/latency.js';
 import type { MemoryResult } from '../workloads/memory.js';
 import type { PresenceResult } from '../workloads/presence.js';
@@ -17,8 +18,9 @@ export interface ServerResults {
   memory?: MemoryResult;
   presence?: PresenceResult;
   crossInstance?: CrossInstanceResult;
+  sectionLocks?: SectionLockResult;
   profile?: Partial<Record<'a' | 'b', ProfileSummary>>;
-  errors: Partial<Record<'a' | 'b' | 'c' | 'd' | 'p' | 'x', string>>;
+  errors: Partial<Record<'a' | 'b' | 'c' | 'd' | 'p' | 'x' | 'l', string>>;
 }
 
 export interface BenchResults {
@@ -92,6 +94,7 @@ export function renderReport(results: BenchResults): string {
   out.push('');
   out.push(...renderPresence(results));
   out.push(...renderCrossInstance(results));
+  out.push(...renderSectionLocks(results));
   out.push(...renderGoals(results));
   out.push('');
   out.push('### How each number is measured');
@@ -150,6 +153,24 @@ function renderCrossInstance(results: BenchResults): string[] {
     '|---|---|---|',
     `| same instance (relay) | ${cell(x.sameInstanceMs)} | — |`,
     `| other instance (through Redis) | ${cell(x.crossInstanceMs)} | ${x.serverCpuUsPerEdit} µs |`,
+    '',
+  ];
+}
+
+function renderSectionLocks(results: BenchResults): string[] {
+  const ours = results.servers.jane;
+  if (ours?.errors.l) return [`Section lock cost (l): error: ${ours.errors.l.split('\n')[0]}`, ''];
+  const l = ours?.sectionLocks;
+  if (!l) return [];
+  const us = (v: number) => (v < 100 ? v.toFixed(1) : v.toFixed(0));
+  return [
+    '### Agreed-section lock: server CPU per update (ours, in process)',
+    '',
+    'A contributor types one character per update into a call for expressions of interest (8 sections); the room code only (the store left out).',
+    '',
+    '| blocks | case | updates | µs mean / p50 / p99 |',
+    '|---|---|---|---|',
+    ...l.cases.map((c) => `| ${c.blocks} | ${c.scenario} | ${c.updates} | ${us(c.usPerUpdate.mean)} / ${us(c.usPerUpdate.p50)} / ${us(c.usPerUpdate.p99)} |`),
     '',
   ];
 }

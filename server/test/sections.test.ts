@@ -292,6 +292,53 @@ describe('owners and the workflow', () => {
   });
 });
 
+describe('progress and what waits for whom', () => {
+  it('shows each document’s progress in the workspace and each person’s open sections and what waits for them', async () => {
+    const documentId = await newCall();
+    const all = await sections(chair, documentId);
+    const [, background, scope, whoMayApply] = all;
+    const patch = (person: TestPerson, sectionId: string, body: unknown) => person.api.patch(`/api/documents/${documentId}/sections/${sectionId}`, body);
+    await patch(chair, background!.id, { ownerId: lead.id });
+    await patch(lead, background!.id, { status: 'in-review' });
+    await patch(chair, background!.id, { status: 'agreed' });
+    await patch(chair, scope!.id, { ownerId: contributor.id });
+    await patch(contributor, scope!.id, { status: 'in-review' });
+    await patch(chair, whoMayApply!.id, { ownerId: contributor.id });
+
+    const progress = await contributor.api.get(`/api/workspaces/${workspaceId}/sections/progress`);
+    expect(progress.status).toBe(200);
+    const mine = progress.body.documents.find((d: { documentId: string }) => d.documentId === documentId);
+    // The title heading is not a unit of work: 8 sections, 1 agreed, 1 in review.
+    expect(mine).toMatchObject({ total: 8, agreed: 1, inReview: 1 });
+    expect(mine.open).toHaveLength(7);
+    expect(mine.open[0]).toEqual({ id: scope!.id, title: 'Scope and objectives', status: 'in-review', owner: { id: contributor.id, name: 'Carlo Contributor', country: contributor.country } });
+    expect(mine.open[1]).toMatchObject({ id: whoMayApply!.id, status: 'draft', owner: { name: 'Carlo Contributor' } });
+    expect(mine.open[2]).toMatchObject({ status: 'draft', owner: null });
+
+    const home = (await contributor.api.get('/api/me/sections')).body;
+    expect(home.mine.filter((s: { documentId: string }) => s.documentId === documentId).map((s: { id: string; status: string }) => [s.id, s.status])).toEqual([
+      [scope!.id, 'in-review'],
+      [whoMayApply!.id, 'draft'],
+    ]);
+    expect(home.mine[0]).toMatchObject({ documentTitle: 'Call for expressions of interest', workspaceId, workspaceTitle: expect.any(String) });
+    expect(home.waitingForMe).toEqual([]); // a contributor agrees nothing
+    const chairHome = (await chair.api.get('/api/me/sections')).body;
+    expect(chairHome.waitingForMe.filter((s: { documentId: string }) => s.documentId === documentId).map((s: { id: string }) => s.id)).toEqual([scope!.id]);
+    expect((await lead.api.get('/api/me/sections')).body.mine.filter((s: { documentId: string }) => s.documentId === documentId)).toEqual([]); // theirs is agreed
+
+    // A section whose heading is deleted leaves the lists.
+    const editor = open(chair, first, documentId);
+    await waitForSync(editor);
+    const fragment = editor.doc.getXmlFragment(DOCUMENT_FIELD);
+    const index = fragment.toArray().findIndex((node) => node instanceof Y.XmlElement && node.getAttribute('sectionId') === whoMayApply!.id);
+    fragment.delete(index, 2);
+    await waitFor(async () => (await sections(chair, documentId)).every((s) => s.id !== whoMayApply!.id), 5000, 'the heading gone');
+    expect((await contributor.api.get('/api/me/sections')).body.mine.map((s: { id: string }) => s.id)).not.toContain(whoMayApply!.id);
+    expect((await contributor.api.get(`/api/workspaces/${workspaceId}/sections/progress`)).body.documents.find((d: { documentId: string }) => d.documentId === documentId)).toMatchObject({ total: 7 });
+    expect((await contributor.api.get('/api/workspaces/no-such-workspace/sections/progress')).status).toBe(404);
+  });
+});
+
 describe('agreed text stays agreed', () => {
   it('undoes what a stock client without the right changes in an agreed section, keeps its other edits, and the chair still edits', async () => {
     const documentId = await newCall();

@@ -56,6 +56,15 @@ export function sectionsOf(fragment: Y.XmlFragment): SectionBlock[] {
   return sections;
 }
 
+/**
+ * The sections that are units of work: all of them but the document's title — a lone
+ * level-1 heading at the very top, as every template starts.
+ */
+export function workSections<S extends { level: number }>(sections: readonly S[]): S[] {
+  const titles = sections.filter((s) => s.level === 1);
+  return titles.length === 1 && sections[0] === titles[0] ? sections.slice(1) : [...sections];
+}
+
 /** Sections of a whole document. */
 export function documentSections(doc: Y.Doc): SectionBlock[] {
   return sectionsOf(doc.getXmlFragment(DOCUMENT_FIELD));

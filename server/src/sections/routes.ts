@@ -1,4 +1,4 @@
-/** Sections over REST: the list with owners, status and abilities; changing owner or status; the activity. */
+/** Sections over REST: the list with owners, status and abilities; changing owner or status; the activity; progress per workspace; the home page's. */
 import { Router } from 'express';
 import { IdSchema, UpdateSectionRequestSchema } from '@jane/shared';
 import { requireUser } from '../auth/requestUser.js';
@@ -11,6 +11,15 @@ export function sectionRoutes(sections: SectionService): Router {
   router.get('/documents/:documentId/sections', async (req, res) => {
     const documentId = parseOrThrow(IdSchema, req.params.documentId, 'document id');
     res.json({ sections: await sections.list(requireUser(req), documentId) });
+  });
+
+  router.get('/workspaces/:workspaceId/sections/progress', async (req, res) => {
+    const workspaceId = parseOrThrow(IdSchema, req.params.workspaceId, 'workspace id');
+    res.json({ documents: await sections.workspaceProgress(requireUser(req), workspaceId) });
+  });
+
+  router.get('/me/sections', async (req, res) => {
+    res.json(await sections.mine(requireUser(req)));
   });
 
   router.patch('/documents/:documentId/sections/:sectionId', async (req, res) => {

@@ -7,11 +7,15 @@
 import * as Y from 'yjs';
 import {
   documentSections,
+  workSections,
   isSectionTransition,
   sectionAbilities,
   SECTION_TRANSITIONS,
   type Actor,
+  type MySectionView,
+  type OpenSectionView,
   type SectionEventView,
+  type SectionProgressView,
   type SectionStatus,
   type SectionView,
   type UpdateSectionRequest,
@@ -22,7 +26,7 @@ import { personRef } from '../comments/present.js';
 import { BadRequestError, NotFoundError } from '../errors.js';
 import { newId } from '../ids.js';
 import type { NotificationService } from '../notifications/service.js';
-import { authorize, requireDocumentAccess } from '../policies/authorize.js';
+import { authorize, requireDocumentAccess, requireWorkspaceAccess } from '../policies/authorize.js';
 import type { SectionEventRecord, SectionRecord, Store, UserRecord } from '../storage/port.js';
 
 /** The headings of a document as it is now, in order: id, title, level. */
@@ -34,6 +38,11 @@ export async function currentSections(documents: LiveDocuments, documentId: stri
   } finally {
     doc.destroy();
   }
+}
+
+function openView(section: { id: string; title: string }, record: SectionRecord | undefined, owners: Map<string, UserRecord>): OpenSectionView {
+  const ownerId = record?.ownerId ?? null;
+  return { id: section.id, title: section.title, status: record?.status ?? 'draft', owner: ownerId ? personRef(owners.get(ownerId), ownerId) : null };
 }
 
 export class SectionService {
@@ -120,6 +129,85 @@ export class SectionService {
       });
     }
     return this.view(actor, section, record);
+  }
+
+  /**
+   * How far each document of the workspace has come (archived ones left out): sections
+   * agreed of all sections (the title heading not counted), and the open ones with owners.
+   */
+  async workspaceProgress(user: UserRecord, workspaceId: string): Promise<SectionProgressView[]> {
+    await requireWorkspaceAccess(this.store, user, workspaceId);
+    const documents = (await this.store.documents.listForWorkspace(workspaceId)).filter((d) => !d.archived);
+    const [records, sections] = await Promise.all([
+      this.store.sections.listForDocuments(documents.map((d) => d.id)),
+      Promise.all(documents.map((d) => currentSections(this.documents, d.id).catch(() => []))),
+    ]);
+    const owners = await this.people(records.map((r) => r.ownerId));
+    const byKey = new Map(records.map((r) => [`${r.documentId}:${r.sectionId}`, r]));
+    return documents.map((document, index) => {
+      const work = workSections(sections[index]!).map((section) => ({ section, record: byKey.get(`${document.id}:${section.id}`) }));
+      const statusOf = (record: SectionRecord | undefined) => record?.status ?? 'draft';
+      return {
+        documentId: document.id,
+        total: work.length,
+        agreed: work.filter((w) => statusOf(w.record) === 'agreed').length,
+        inReview: work.filter((w) => statusOf(w.record) === 'in-review').length,
+        open: work.filter((w) => statusOf(w.record) !== 'agreed').map((w) => openView(w.section, w.record, owners)),
+      };
+    });
+  }
+
+  /**
+   * The home page's sections: `mine` — the ones the person owns that are not agreed yet;
+   * `waitingForMe` — the ones in review that they may agree (in workspaces they chair,
+   * or their own as a lead), longest waiting first.
+   */
+  async mine(user: UserRecord): Promise<{ mine: MySectionView[]; waitingForMe: MySectionView[] }> {
+    const memberships = await this.store.memberships.listForUser(user.id);
+    const roles = new Map(memberships.map((m) => [m.workspaceId, m.role]));
+    const chaired = memberships.filter((m) => m.role === 'chair').map((m) => m.workspaceId);
+    const chairedDocuments = (await Promise.all(chaired.map((id) => this.store.documents.listForWorkspace(id)))).flat();
+    const [owned, inChaired] = await Promise.all([
+      this.store.sections.listOwnedBy(user.id),
+      this.store.sections.listForDocuments(chairedDocuments.map((d) => d.id)),
+    ]);
+    const wanted = [...owned.filter((r) => r.status !== 'agreed'), ...inChaired.filter((r) => r.status === 'in-review')];
+    const documents = new Map(
+      (await this.store.documents.findManyByIds([...new Set(wanted.map((r) => r.documentId))])).filter((d) => !d.archived && roles.has(d.workspaceId)).map((d) => [d.id, d]),
+    );
+    const workspaces = new Map((await this.store.workspaces.list()).map((w) => [w.id, w.title]));
+    const titles = new Map<string, Map<string, string>>();
+    for (const id of documents.keys()) titles.set(id, new Map((await currentSections(this.documents, id).catch(() => [])).map((s) => [s.id, s.title])));
+    const owners = await this.people(wanted.map((r) => r.ownerId));
+    const view = (record: SectionRecord): MySectionView[] => {
+      const document = documents.get(record.documentId);
+      const title = titles.get(record.documentId)?.get(record.sectionId);
+      if (!document || title === undefined) return []; // archived, left, or the heading is gone
+      return [
+        {
+          ...openView({ id: record.sectionId, title }, record, owners),
+          workspaceId: document.workspaceId,
+          workspaceTitle: workspaces.get(document.workspaceId) ?? '',
+          documentId: document.id,
+          documentTitle: document.title,
+          updatedAt: record.updatedAt,
+        },
+      ];
+    };
+    const mayAgree = (record: SectionRecord) => {
+      const role = roles.get(documents.get(record.documentId)?.workspaceId ?? '') ?? null;
+      return role === 'chair' || (role === 'lead' && record.ownerId === user.id);
+    };
+    const waiting = [...new Map(wanted.filter((r) => r.status === 'in-review' && mayAgree(r)).map((r) => [`${r.documentId}:${r.sectionId}`, r])).values()];
+    return {
+      mine: owned.filter((r) => r.status !== 'agreed').flatMap(view).sort((a, b) => a.documentTitle.localeCompare(b.documentTitle)),
+      waitingForMe: waiting.sort((a, b) => a.updatedAt.localeCompare(b.updatedAt)).flatMap(view),
+    };
+  }
+
+  private async people(ids: (string | null)[]): Promise<Map<string, UserRecord>> {
+    const wanted = [...new Set(ids.filter((id): id is string => id !== null))];
+    return new Map((await this.store.users.findManyByIds(wanted)).map((u) => [u.id, u]));
   }
 
   /** Who changed the section's owner and status, and when (oldest first). */

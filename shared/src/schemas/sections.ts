@@ -16,6 +16,33 @@ export interface SectionView {
   abilities: SectionAbilities;
 }
 
+/** A section still to be agreed, as lists show it (its owner by name). */
+export interface OpenSectionView {
+  id: string;
+  title: string;
+  status: SectionStatus;
+  owner: { id: string; name: string; country: string } | null;
+}
+
+/** How far a document's review has come: `agreed` of `total` sections, and who owns what is still open. */
+export interface SectionProgressView {
+  documentId: string;
+  total: number;
+  agreed: number;
+  inReview: number;
+  /** Sections not agreed yet, in document order. */
+  open: OpenSectionView[];
+}
+
+/** A section on someone's home page: where it is and how it stands. */
+export interface MySectionView extends OpenSectionView {
+  workspaceId: string;
+  workspaceTitle: string;
+  documentId: string;
+  documentTitle: string;
+  updatedAt: string | null;
+}
+
 /** One change of a section's owner or status, for its activity. */
 export interface SectionEventView {
   kind: 'owner' | 'status';

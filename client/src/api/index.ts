@@ -13,6 +13,7 @@ import type {
   Role,
   SetupRequest,
   UpdateDocumentRequest,
+  UpdateSectionRequest,
   UpdateUserRequest,
   UpdateWorkspaceRequest,
 } from '@jane/shared/core';
@@ -30,8 +31,14 @@ import type {
   MeetingResponse,
   MeetingsResponse,
   MemberResponse,
+  MinutesResponse,
+  MySectionsResponse,
   NotificationsResponse,
   PeopleResponse,
+  SectionActivityResponse,
+  SectionProgressResponse,
+  SectionResponse,
+  SectionsResponse,
   SetupStatusResponse,
   ThreadResponse,
   UnreadCountResponse,
@@ -78,6 +85,14 @@ export const api = {
   updateDocument: (documentId: string, body: UpdateDocumentRequest) =>
     http.patch<DocumentChangedResponse>(`/api/documents/${id(documentId)}`, body),
 
+  sections: (documentId: string) => http.get<SectionsResponse>(`/api/documents/${id(documentId)}/sections`),
+  updateSection: (documentId: string, sectionId: string, body: UpdateSectionRequest) =>
+    http.patch<SectionResponse>(`/api/documents/${id(documentId)}/sections/${id(sectionId)}`, body),
+  sectionActivity: (documentId: string, sectionId: string) =>
+    http.get<SectionActivityResponse>(`/api/documents/${id(documentId)}/sections/${id(sectionId)}/activity`),
+  sectionProgress: (workspaceId: string) => http.get<SectionProgressResponse>(`/api/workspaces/${id(workspaceId)}/sections/progress`),
+  mySections: () => http.get<MySectionsResponse>('/api/me/sections'),
+
   documentThreads: (documentId: string) => http.get<DocumentThreadsResponse>(`/api/documents/${id(documentId)}/threads`),
   createThread: (documentId: string, body: CreateThreadRequest) => http.post<ThreadResponse>(`/api/documents/${id(documentId)}/threads`, body),
   reply: (threadId: string, body: string) => http.post<ThreadResponse>(`/api/threads/${id(threadId)}/comments`, { body }),
@@ -95,6 +110,8 @@ export const api = {
 
   meeting: (meetingId: string) => http.get<MeetingResponse>(`/api/meetings/${id(meetingId)}`),
   workspaceMeetings: (workspaceId: string) => http.get<MeetingsResponse>(`/api/workspaces/${id(workspaceId)}/meetings`),
+  /** The meeting's minutes document: created the first time (times in `timeZone`), the same one after. */
+  createMinutes: (meetingId: string, timeZone: string) => http.post<MinutesResponse>(`/api/meetings/${id(meetingId)}/minutes`, { timeZone }),
   /** Where the server writes a meeting's attendance: a plain link (the session cookie goes along), times in `timeZone`. */
   attendanceUrl: (meetingId: string, format: 'csv' | 'md', timeZone: string) =>
     `/api/meetings/${id(meetingId)}/attendance.${format}?tz=${id(timeZone)}`,

@@ -9,9 +9,13 @@ import type {
   InvitationPreview,
   Member,
   MeetingState,
+  MySectionView,
   NotificationView,
   PublicUser,
   Role,
+  SectionEventView,
+  SectionProgressView,
+  SectionView,
   ThreadView,
   User,
   Workspace,
@@ -152,4 +156,37 @@ export interface MeetingResponse {
 /** `GET /api/workspaces/:id/meetings`. */
 export interface MeetingsResponse {
   meetings: MeetingState[];
+}
+
+/* ---------------------------------------------------------------- sections */
+
+/** `GET /api/documents/:id/sections`. */
+export interface SectionsResponse {
+  sections: SectionView[];
+}
+
+/** `PATCH /api/documents/:id/sections/:sectionId`. */
+export interface SectionResponse {
+  section: SectionView;
+}
+
+/** `GET /api/documents/:id/sections/:sectionId/activity`. */
+export interface SectionActivityResponse {
+  activity: SectionEventView[];
+}
+
+/** `GET /api/workspaces/:id/sections/progress`. */
+export interface SectionProgressResponse {
+  documents: SectionProgressView[];
+}
+
+/** `GET /api/me/sections`. */
+export interface MySectionsResponse {
+  mine: MySectionView[];
+  waitingForMe: MySectionView[];
+}
+
+/** `POST /api/meetings/:id/minutes`. */
+export interface MinutesResponse {
+  document: DocumentMeta;
 }

@@ -30,7 +30,13 @@ export async function startMeeting(chair: Page, workspaceId: string, title: stri
     await dialog.getByRole('button', { name: 'Add an agenda item' }).click();
     await dialog.getByLabel(`Item ${index + 1}`, { exact: true }).fill(item.title);
     if (item.document) await dialog.getByRole('listitem').nth(index).getByLabel('Document').selectOption({ label: item.document });
-    if (item.section) await dialog.getByRole('listitem').nth(index).getByLabel('Section').fill(item.section);
+    if (item.section) {
+      // The document's sections as they are now (indented by level), once loaded.
+      const select = dialog.getByRole('listitem').nth(index).getByLabel('Section');
+      const option = select.locator('option', { hasText: new RegExp(`^\\s*${item.section.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}$`) });
+      await expect(option).toHaveCount(1);
+      await select.selectOption((await option.getAttribute('value'))!);
+    }
   }
   if (quorum !== undefined) {
     await dialog.getByLabel('Require a minimum number of countries').check();

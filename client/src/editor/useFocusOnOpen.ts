@@ -1,6 +1,6 @@
 /**
  * Opening a document puts the caret in it, so keyboard users start writing at once —
- * unless the link pointed somewhere (a thread, a fragment), a meeting is moving the view
+ * unless the link pointed somewhere (a thread, a section, a fragment), a meeting is moving the view
  * to a section, or the person has already put focus elsewhere while it loaded.
  */
 import { nextTick, watch, type Ref, type ShallowRef } from 'vue';
@@ -22,7 +22,7 @@ export function useFocusOnOpen(options: {
   const { documentId, editor, ready, syncedOnce } = options;
   const route = useRoute();
   const meetings = useMeetingsStore();
-  const cameForSomethingElse = Boolean(route.hash) || typeof route.query.thread === 'string';
+  const cameForSomethingElse = Boolean(route.hash) || typeof route.query.thread === 'string' || typeof route.query.section === 'string';
   let focusedOnOpen = false;
 
   function focusEditor(): void {

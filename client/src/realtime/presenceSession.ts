@@ -14,7 +14,7 @@ import { trackActivity } from './presenceActivity';
 import { request } from './socket';
 import { subscribeRealtime } from './subscribeRealtime';
 
-const NOWHERE: OwnLocation = { workspaceId: null, documentId: null, sectionTitle: null };
+const NOWHERE: OwnLocation = { workspaceId: null, documentId: null, sectionId: null, sectionTitle: null };
 
 /** Where a route puts this tab. The document page reports its workspace and section itself once loaded. */
 function locationOf(route: RouteLocationNormalizedLoaded, current: OwnLocation): OwnLocation {
@@ -23,11 +23,11 @@ function locationOf(route: RouteLocationNormalizedLoaded, current: OwnLocation):
     const documentId = param('documentId');
     if (current.documentId === documentId) return current;
     // Until the document has loaded: still in the same workspace, not yet in the document.
-    return { workspaceId: current.workspaceId, documentId: null, sectionTitle: null };
+    return { workspaceId: current.workspaceId, documentId: null, sectionId: null, sectionTitle: null };
   }
   // The workspace page, or another page of one workspace (its threads, say).
   const workspaceId = param('workspaceId');
-  if (workspaceId) return { workspaceId, documentId: null, sectionTitle: null };
+  if (workspaceId) return { workspaceId, documentId: null, sectionId: null, sectionTitle: null };
   return NOWHERE;
 }
 

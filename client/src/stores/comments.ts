@@ -15,6 +15,8 @@ import { subscribeRealtime } from '../realtime/subscribeRealtime';
 /** The passage (or section) a new thread is being written for. */
 export interface DraftThread {
   anchor: ThreadAnchor;
+  /** The section it belongs to (by id) and its title now (a label). */
+  sectionId: string | null;
   sectionTitle: string | null;
 }
 
@@ -135,7 +137,7 @@ export const useCommentsStore = defineStore('comments', () => {
     const docId = documentId.value;
     const pending = draft.value;
     if (!docId || !pending) throw new Error('No passage chosen');
-    const response = await api.createThread(docId, { anchor: pending.anchor, sectionTitle: pending.sectionTitle, body });
+    const response = await api.createThread(docId, { anchor: pending.anchor, sectionId: pending.sectionId, sectionTitle: pending.sectionTitle, body });
     upsert(response.thread);
     if (draft.value === pending) draft.value = null;
     activeThreadId.value = response.thread.id;

@@ -44,7 +44,7 @@ export const useMeetingsStore = defineStore('meetings', () => {
   /** Following the chair of this meeting. */
   const followingMeetingId = ref<string | null>(null);
   /** A section of a document the document page should scroll to (follow, agenda links). */
-  const scrollTarget = ref<{ documentId: string; sectionTitle: string; seq: number } | null>(null);
+  const scrollTarget = ref<{ documentId: string; sectionId: string | null; sectionTitle: string | null; seq: number } | null>(null);
 
   const runningByWorkspace = computed<Record<string, MeetingState>>(() => {
     const result: Record<string, MeetingState> = {};
@@ -172,9 +172,9 @@ export const useMeetingsStore = defineStore('meetings', () => {
   }
 
   let scrollSeq = 0;
-  /** Asks the open document page to bring a section into view. */
-  function scrollTo(documentId: string, sectionTitle: string): void {
-    scrollTarget.value = { documentId, sectionTitle, seq: ++scrollSeq };
+  /** Asks the open document page to bring a section into view: by id (by title only for records that have none). */
+  function scrollTo(documentId: string, section: { id: string | null; title: string | null }): void {
+    scrollTarget.value = { documentId, sectionId: section.id, sectionTitle: section.title, seq: ++scrollSeq };
   }
 
   /** Past and running meetings of a workspace, newest first (REST). */

@@ -14,6 +14,8 @@ import { useSessionStore } from './session';
 export interface OwnLocation {
   workspaceId: string | null;
   documentId: string | null;
+  /** The section by id (what follow-the-chair uses) and its title (a label). */
+  sectionId: string | null;
   sectionTitle: string | null;
 }
 
@@ -28,7 +30,7 @@ const ACK_TIMEOUT_MS = 10_000;
 export const usePresenceStore = defineStore('presence', () => {
   /** workspaceId → connectionId → connection. */
   const connections = ref<Record<string, Record<string, ConnectionPresence>>>({});
-  const here = ref<OwnLocation>({ workspaceId: null, documentId: null, sectionTitle: null });
+  const here = ref<OwnLocation>({ workspaceId: null, documentId: null, sectionId: null, sectionTitle: null });
   const activity = ref<Activity>('active');
   const hidden = ref(presenceHiddenPreference());
   /** A snapshot has arrived since sign-in (before that, counts are unknown, not zero). */
@@ -113,9 +115,9 @@ export const usePresenceStore = defineStore('presence', () => {
   }
 
   /** The heading the caret (or the reading position) is under, on the document page. */
-  function setSection(documentId: string, sectionTitle: string | null): void {
-    if (here.value.documentId !== documentId || here.value.sectionTitle === sectionTitle) return;
-    here.value = { ...here.value, sectionTitle };
+  function setSection(documentId: string, section: { id: string | null; title: string | null }): void {
+    if (here.value.documentId !== documentId || (here.value.sectionId === section.id && here.value.sectionTitle === section.title)) return;
+    here.value = { ...here.value, sectionId: section.id, sectionTitle: section.title };
     schedule(SECTION_DELAY_MS);
   }
 
@@ -143,7 +145,7 @@ export const usePresenceStore = defineStore('presence', () => {
     lastSent = '';
     connections.value = {};
     loaded.value = false;
-    here.value = { workspaceId: null, documentId: null, sectionTitle: null };
+    here.value = { workspaceId: null, documentId: null, sectionId: null, sectionTitle: null };
   }
 
   return {

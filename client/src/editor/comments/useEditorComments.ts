@@ -51,10 +51,11 @@ function selectedRange(view: EditorView): PassageRange | null {
   }
 }
 
-function sectionTitleAt(view: EditorView, pos: number): string | null {
+/** The section a position is in: its id and title (nulls above the first heading). */
+function sectionAt(view: EditorView, pos: number): { sectionId: string | null; sectionTitle: string | null } {
   const outline = outlineOf(view.state.doc);
-  const index = headingIndexAt(outline, pos);
-  return index >= 0 ? outline[index]!.text || null : null;
+  const item = outline[headingIndexAt(outline, pos)];
+  return { sectionId: item?.sectionId ?? null, sectionTitle: item?.text || null };
 }
 
 export function useEditorComments(editor: ShallowRef<Editor | undefined>, scroller: Ref<HTMLElement | null>): EditorComments {
@@ -118,7 +119,7 @@ export function useEditorComments(editor: ShallowRef<Editor | undefined>, scroll
   }
 
   /* ------------------------------------------------------------ drafts */
-  function startDraft(range: PassageRange, kind: 'text' | 'section', sectionTitle: string | null): boolean {
+  function startDraft(range: PassageRange, kind: 'text' | 'section', section: { sectionId: string | null; sectionTitle: string | null }): boolean {
     const current = view();
     if (!current) return false;
     const anchor = createAnchor(current.state, range, kind);
@@ -126,7 +127,7 @@ export function useEditorComments(editor: ShallowRef<Editor | undefined>, scroll
       notice.value = t('comments.notReady');
       return false;
     }
-    comments.startDraft({ anchor, sectionTitle });
+    comments.startDraft({ anchor, ...section });
     selection.value = null;
     return true;
   }
@@ -139,7 +140,7 @@ export function useEditorComments(editor: ShallowRef<Editor | undefined>, scroll
       notice.value = t('comments.selectFirst');
       return false;
     }
-    return startDraft(range, 'text', sectionTitleAt(current, range.from));
+    return startDraft(range, 'text', sectionAt(current, range.from));
   }
 
   function commentOnSection(headingPos: number): boolean {
@@ -151,7 +152,8 @@ export function useEditorComments(editor: ShallowRef<Editor | undefined>, scroll
       notice.value = t('comments.emptyHeading');
       return false;
     }
-    return startDraft(range, 'section', heading.textContent.trim() || null);
+    const sectionId = typeof heading.attrs.sectionId === 'string' ? heading.attrs.sectionId : null;
+    return startDraft(range, 'section', { sectionId, sectionTitle: heading.textContent.trim() || null });
   }
 
   /** Scrolls the thread's passage into view (and puts the caret at its start when editable). */

@@ -1,24 +1,58 @@
 /**
  * Typed calls to the REST API (the routes in server/src, one function each). Every
- * request the client makes goes through here; the answers are typed in responses.ts.
+ * request the client makes goes through here; the answers are typed once for both sides in
+ * shared/src/schemas/responses.ts.
  */
 import type {
   AcceptInvitationRequest,
+  AdminUsersResponse,
+  CommentDeletedResponse,
   CreateDocumentRequest,
   CreateInvitationRequest,
   CreateThreadRequest,
   CreateUserRequest,
   CreateWorkspaceRequest,
+  DocumentChangedResponse,
+  DocumentResponse,
+  DocumentsResponse,
+  DocumentThreadsResponse,
+  InvitationPreviewResponse,
+  InvitationResponse,
+  InvitationsResponse,
   LoginRequest,
+  MeetingResponse,
+  MeetingsResponse,
+  MemberResponse,
+  MinutesResponse,
+  MySectionsResponse,
+  NotificationsResponse,
+  PeopleResponse,
   Role,
+  SectionActivityResponse,
+  SectionProgressResponse,
+  SectionResponse,
+  SectionsResponse,
   SetupRequest,
+  SetupStatusResponse,
+  ThreadResponse,
+  ThreadStatusFilter,
+  UnreadCountResponse,
   UpdateDocumentRequest,
   UpdateSectionRequest,
   UpdateUserRequest,
   UpdateWorkspaceRequest,
+  UserResponse,
+  WorkspaceChangedResponse,
+  WorkspaceResponse,
+  WorkspacesResponse,
+  WorkspaceThreadsResponse,
 } from '@jane/shared/core';
 import { http } from './http';
-import type {
+
+export { ApiError, errorMessage } from './http';
+/** What each route answers (declared in shared/src/schemas/responses.ts), for the stores and views. */
+export type {
+  AdminUser,
   AdminUsersResponse,
   CommentDeletedResponse,
   DocumentChangedResponse,
@@ -41,19 +75,14 @@ import type {
   SectionsResponse,
   SetupStatusResponse,
   ThreadResponse,
+  ThreadStatusFilter,
   UnreadCountResponse,
   UserResponse,
   WorkspaceChangedResponse,
   WorkspaceResponse,
   WorkspacesResponse,
   WorkspaceThreadsResponse,
-} from './responses';
-
-export { ApiError, errorMessage } from './http';
-export type * from './responses';
-
-/** Which of a workspace's threads to list. */
-export type ThreadStatusFilter = 'open' | 'resolved' | 'all';
+} from '@jane/shared/core';
 
 const id = encodeURIComponent;
 

@@ -1,29 +1,25 @@
 /**
- * What each REST route answers, declared once (the calls in index.ts are typed with
- * these). They belong in shared/src/schemas/api.ts, so the server's routes can
- * `satisfies` them; until they move, they live here.
+ * What each REST route answers, declared once: the client's calls (client/src/api) are
+ * typed with these, and the server's routes check their answers against them with
+ * `satisfies`. Plain interfaces (no zod): answers are ours, so they need no validation.
  */
+import type { Role } from '../domain/roles.js';
+import type { ThreadStatus } from '../domain/comments.js';
+import type { WorkspaceAbilities } from '../policy/policy.js';
+import type { MeetingState } from '../protocol/realtime.js';
 import type {
   DocumentMeta,
   Invitation,
   InvitationPreview,
   Member,
-  MeetingState,
-  MySectionView,
-  NotificationView,
   PublicUser,
-  Role,
-  SectionEventView,
-  SectionProgressView,
-  SectionView,
-  ThreadView,
   User,
   Workspace,
-  WorkspaceAbilities,
   WorkspaceDetail,
   WorkspaceSummary,
-  WorkspaceThread,
-} from '@jane/shared/core';
+} from './api.js';
+import type { NotificationView, ThreadView, WorkspaceThread } from './comments.js';
+import type { MySectionView, SectionEventView, SectionProgressView, SectionView } from './sections.js';
 
 /* ---------------------------------------------------------------- accounts */
 
@@ -128,6 +124,9 @@ export interface CommentDeletedResponse {
   thread: ThreadView | null;
 }
 
+/** Which of a workspace's threads to list: the `status` of `GET /api/workspaces/:id/threads` (default `open`). */
+export type ThreadStatusFilter = ThreadStatus | 'all';
+
 /** `GET /api/workspaces/:id/threads?status=`, `GET /api/me/threads`. */
 export interface WorkspaceThreadsResponse {
   threads: WorkspaceThread[];
@@ -148,7 +147,7 @@ export interface UnreadCountResponse {
 
 /* ---------------------------------------------------------------- meetings */
 
-/** `GET /api/meetings/:id`. */
+/** `GET /api/meetings/:id`; starting (`POST /api/workspaces/:id/meetings`), changing (`PATCH /api/meetings/:id`) or ending one (`POST /api/meetings/:id/end`). */
 export interface MeetingResponse {
   meeting: MeetingState;
 }

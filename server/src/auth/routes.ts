@@ -5,6 +5,9 @@ import {
   LoginRequestSchema,
   SetupRequestSchema,
   type InvitationPreview,
+  type InvitationPreviewResponse,
+  type SetupStatusResponse,
+  type UserResponse,
 } from '@jane/shared';
 import type { AppContext } from '../context.js';
 import { ConflictError, GoneError, NotFoundError, UnauthorizedError } from '../errors.js';
@@ -36,7 +39,7 @@ export function authRoutes(ctx: AppContext): Router {
     `${DEVICE_COOKIE}=${device}; Path=/api/auth; HttpOnly; SameSite=Lax; Max-Age=${365 * 86_400}${secure ? '; Secure' : ''}`;
 
   router.get('/setup', async (_req, res) => {
-    res.json({ needsSetup: (await ctx.store.users.count()) === 0 });
+    res.json({ needsSetup: (await ctx.store.users.count()) === 0 } satisfies SetupStatusResponse);
   });
 
   router.post('/setup', async (req, res) => {
@@ -49,7 +52,7 @@ export function authRoutes(ctx: AppContext): Router {
       const admin = await createAccount(ctx, { ...body, isAdmin: true }, 'This workspace is already set up. Sign in instead.');
       ctx.logger.info({ userId: admin.id }, 'first-run setup created the administrator');
       await signIn(req, res, admin);
-      res.status(201).json({ user: presentUser(admin) });
+      res.status(201).json({ user: presentUser(admin) } satisfies UserResponse);
     } finally {
       setupInProgress = false;
     }
@@ -72,7 +75,7 @@ export function authRoutes(ctx: AppContext): Router {
     throttle.recordSuccess({ ...context, device });
     res.append('Set-Cookie', deviceCookie(device, isSecure(req)));
     await signIn(req, res, user);
-    res.json({ user: presentUser(user) });
+    res.json({ user: presentUser(user) } satisfies UserResponse);
   });
 
   router.post('/auth/logout', async (req, res) => {
@@ -86,7 +89,7 @@ export function authRoutes(ctx: AppContext): Router {
   });
 
   router.get('/auth/me', (req, res) => {
-    res.json({ user: presentUser(requireUser(req)) });
+    res.json({ user: presentUser(requireUser(req)) } satisfies UserResponse);
   });
 
   async function findOpenInvitation(token: string) {
@@ -108,7 +111,7 @@ export function authRoutes(ctx: AppContext): Router {
       workspaces: workspaces.filter((w) => w.title),
       expiresAt: invitation.expiresAt,
     };
-    res.json({ invitation: preview });
+    res.json({ invitation: preview } satisfies InvitationPreviewResponse);
   });
 
   router.post('/invitations/:token/accept', async (req, res) => {
@@ -123,7 +126,7 @@ export function authRoutes(ctx: AppContext): Router {
       await ctx.store.memberships.upsert({ ...membership, userId: user.id, createdAt: user.createdAt });
     }
     await signIn(req, res, user);
-    res.status(201).json({ user: presentUser(user) });
+    res.status(201).json({ user: presentUser(user) } satisfies UserResponse);
   });
 
   return router;

@@ -1,6 +1,14 @@
 /** Meetings over REST: past meetings, start/end (chairs), attendance exports and minutes (chairs). */
 import { Router, type Request } from 'express';
-import { CreateMinutesRequestSchema, IdSchema, StartMeetingRequestSchema, UpdateMeetingRequestSchema } from '@jane/shared';
+import {
+  CreateMinutesRequestSchema,
+  IdSchema,
+  StartMeetingRequestSchema,
+  UpdateMeetingRequestSchema,
+  type MeetingResponse,
+  type MeetingsResponse,
+  type MinutesResponse,
+} from '@jane/shared';
 import type { AppContext } from '../context.js';
 import { requireUser } from '../auth/requestUser.js';
 import { BadRequestError } from '../errors.js';
@@ -29,34 +37,34 @@ export function meetingRoutes(ctx: AppContext, meetings: MeetingService): Router
     const workspaceId = parseOrThrow(IdSchema, req.params.workspaceId, 'workspace id');
     await requireWorkspaceAccess(ctx.store, user, workspaceId);
     const records = await ctx.store.meetings.listForWorkspace(workspaceId);
-    res.json({ meetings: await Promise.all(records.map((m) => meetings.state(m.id))) });
+    res.json({ meetings: await Promise.all(records.map((m) => meetings.state(m.id))) } satisfies MeetingsResponse);
   });
 
   router.post('/workspaces/:workspaceId/meetings', async (req, res) => {
     const user = requireUser(req);
     const workspaceId = parseOrThrow(IdSchema, req.params.workspaceId, 'workspace id');
     const body = parseOrThrow(StartMeetingRequestSchema, req.body);
-    res.status(201).json({ meeting: await meetings.start(user, workspaceId, body) });
+    res.status(201).json({ meeting: await meetings.start(user, workspaceId, body) } satisfies MeetingResponse);
   });
 
   router.get('/meetings/:meetingId', async (req, res) => {
     const user = requireUser(req);
     const meetingId = parseOrThrow(IdSchema, req.params.meetingId, 'meeting id');
     await meetings.access(user, meetingId, 'meeting.join');
-    res.json({ meeting: await meetings.state(meetingId) });
+    res.json({ meeting: await meetings.state(meetingId) } satisfies MeetingResponse);
   });
 
   router.patch('/meetings/:meetingId', async (req, res) => {
     const user = requireUser(req);
     const meetingId = parseOrThrow(IdSchema, req.params.meetingId, 'meeting id');
     const body = parseOrThrow(UpdateMeetingRequestSchema, req.body);
-    res.json({ meeting: await meetings.update(user, meetingId, body) });
+    res.json({ meeting: await meetings.update(user, meetingId, body) } satisfies MeetingResponse);
   });
 
   router.post('/meetings/:meetingId/end', async (req, res) => {
     const user = requireUser(req);
     const meetingId = parseOrThrow(IdSchema, req.params.meetingId, 'meeting id');
-    res.json({ meeting: await meetings.end(user, meetingId) });
+    res.json({ meeting: await meetings.end(user, meetingId) } satisfies MeetingResponse);
   });
 
   router.post('/meetings/:meetingId/minutes', async (req, res) => {
@@ -66,7 +74,7 @@ export function meetingRoutes(ctx: AppContext, meetings: MeetingService): Router
     if (!isTimeZone(body.timeZone)) throw new BadRequestError(`Unknown time zone "${body.timeZone}". Use an IANA name such as Europe/Rome.`);
     const baseUrl = ctx.config.publicUrl ?? `${req.protocol}://${req.get('host')}`;
     const { document, created } = await writeMinutes(ctx, meetings, user, meetingId, { timeZone: body.timeZone, baseUrl });
-    res.status(created ? 201 : 200).json({ document });
+    res.status(created ? 201 : 200).json({ document } satisfies MinutesResponse);
   });
 
   router.get('/meetings/:meetingId/attendance.csv', async (req, res) => {

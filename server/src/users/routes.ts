@@ -5,7 +5,12 @@ import {
   CreateUserRequestSchema,
   IdSchema,
   UpdateUserRequestSchema,
+  type AdminUser,
+  type AdminUsersResponse,
   type Invitation,
+  type InvitationResponse,
+  type InvitationsResponse,
+  type UserResponse,
 } from '@jane/shared';
 import type { AppContext } from '../context.js';
 import { BadRequestError, ConflictError, NotFoundError } from '../errors.js';
@@ -44,12 +49,12 @@ export function userAdminRoutes(ctx: AppContext): Router {
     requireAdmin(req);
     const users = await store.users.list();
     const withMemberships = await Promise.all(
-      users.map(async (u) => ({
+      users.map(async (u): Promise<AdminUser> => ({
         ...presentUser(u),
         memberships: (await store.memberships.listForUser(u.id)).map((m) => ({ workspaceId: m.workspaceId, role: m.role })),
       })),
     );
-    res.json({ users: withMemberships });
+    res.json({ users: withMemberships } satisfies AdminUsersResponse);
   });
 
   router.post('/admin/users', async (req, res) => {
@@ -60,7 +65,7 @@ export function userAdminRoutes(ctx: AppContext): Router {
     for (const membership of body.memberships ?? []) {
       await store.memberships.upsert({ ...membership, userId: user.id, createdAt: user.createdAt });
     }
-    res.status(201).json({ user: presentUser(user) });
+    res.status(201).json({ user: presentUser(user) } satisfies UserResponse);
   });
 
   router.patch('/admin/users/:userId', async (req, res) => {
@@ -85,12 +90,12 @@ export function userAdminRoutes(ctx: AppContext): Router {
       ctx.accessEvents.emit('userSignedOut', { userId });
     }
     if (password) ctx.accessEvents.emit('passwordReset', { email: user.email });
-    res.json({ user: presentUser(user) });
+    res.json({ user: presentUser(user) } satisfies UserResponse);
   });
 
   router.get('/admin/invitations', async (req, res) => {
     requireAdmin(req);
-    res.json({ invitations: (await store.invitations.list()).map((i) => presentInvitation(i)) });
+    res.json({ invitations: (await store.invitations.list()).map((i) => presentInvitation(i)) } satisfies InvitationsResponse);
   });
 
   router.post('/admin/invitations', async (req, res) => {
@@ -113,7 +118,7 @@ export function userAdminRoutes(ctx: AppContext): Router {
     };
     await store.invitations.create(record);
     const base = ctx.config.publicUrl ?? `${req.protocol}://${req.get('host')}`;
-    res.status(201).json({ invitation: presentInvitation(record, `${base}/invite/${token}`) });
+    res.status(201).json({ invitation: presentInvitation(record, `${base}/invite/${token}`) } satisfies InvitationResponse);
   });
 
   router.delete('/admin/invitations/:invitationId', async (req, res) => {

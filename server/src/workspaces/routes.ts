@@ -8,7 +8,12 @@ import {
   memberAbilities,
   workspaceAbilities,
   type Member,
+  type MemberResponse,
+  type PeopleResponse,
+  type WorkspaceChangedResponse,
   type WorkspaceDetail,
+  type WorkspaceResponse,
+  type WorkspacesResponse,
   type WorkspaceSummary,
 } from '@jane/shared';
 import type { AppContext } from '../context.js';
@@ -45,7 +50,7 @@ export function workspaceRoutes(ctx: AppContext): Router {
     const roles = new Map(memberships.map((m) => [m.workspaceId, m.role]));
     const all = await store.workspaces.list();
     const visible = user.isAdmin ? all : all.filter((w) => roles.has(w.id));
-    res.json({ workspaces: await summaries(user, visible, roles) });
+    res.json({ workspaces: await summaries(user, visible, roles) } satisfies WorkspacesResponse);
   });
 
   /** People directory for adding members: administrators and chairs only. */
@@ -54,7 +59,7 @@ export function workspaceRoutes(ctx: AppContext): Router {
     const roles = (await store.memberships.listForUser(user.id)).map((m) => m.role);
     authorize(accountActor(user, roles.includes('chair') ? 'chair' : null), 'people.browse');
     const people = (await store.users.list()).filter((u) => u.active).map(presentPublicUser);
-    res.json({ people });
+    res.json({ people } satisfies PeopleResponse);
   });
 
   router.post('/workspaces', async (req, res) => {
@@ -66,7 +71,7 @@ export function workspaceRoutes(ctx: AppContext): Router {
     for (const admin of (await store.users.list()).filter((u) => u.isAdmin && u.active)) {
       ctx.accessEvents.emit('membershipChanged', { workspaceId: workspace.id, userId: admin.id });
     }
-    res.status(201).json({ workspace });
+    res.status(201).json({ workspace } satisfies WorkspaceChangedResponse);
   });
 
   router.get('/workspaces/:workspaceId', async (req, res) => {
@@ -81,7 +86,7 @@ export function workspaceRoutes(ctx: AppContext): Router {
       .sort((a, b) => a.name.localeCompare(b.name));
     const [summary] = await summaries(user, [access.workspace], new Map([[workspaceId, access.memberRole]]));
     const detail: WorkspaceDetail = { ...summary!, members };
-    res.json({ workspace: detail, myRole: access.role, abilities: workspaceAbilities(access.actor) });
+    res.json({ workspace: detail, myRole: access.role, abilities: workspaceAbilities(access.actor) } satisfies WorkspaceResponse);
   });
 
   router.patch('/workspaces/:workspaceId', async (req, res) => {
@@ -90,7 +95,7 @@ export function workspaceRoutes(ctx: AppContext): Router {
     const body = parseOrThrow(UpdateWorkspaceRequestSchema, req.body);
     const workspace = await store.workspaces.update(workspaceId, body);
     if (!workspace) throw new NotFoundError('This workspace does not exist.');
-    res.json({ workspace });
+    res.json({ workspace } satisfies WorkspaceChangedResponse);
   });
 
   router.put('/workspaces/:workspaceId/members/:userId', async (req, res) => {
@@ -104,7 +109,7 @@ export function workspaceRoutes(ctx: AppContext): Router {
     if (!member || !member.active) throw new BadRequestError('There is no active account with this id.');
     await store.memberships.upsert({ workspaceId, userId, role: body.role, createdAt: new Date().toISOString() });
     ctx.accessEvents.emit('membershipChanged', { workspaceId, userId });
-    res.json({ member: { ...presentPublicUser(member), role: body.role, abilities: memberAbilities(actor, { userId }) } satisfies Member });
+    res.json({ member: { ...presentPublicUser(member), role: body.role, abilities: memberAbilities(actor, { userId }) } } satisfies MemberResponse);
   });
 
   router.delete('/workspaces/:workspaceId/members/:userId', async (req, res) => {

@@ -42,12 +42,18 @@ async function main(): Promise<void> {
       await sleep(50);
       continue;
     }
-    stats.connections++;
     const closed = new Promise<number>((resolve) => ws.once('close', (code) => resolve(code)));
+    const sentBefore = stats.sent;
     while (ws.readyState === WebSocket.OPEN && stats.sent < total && Date.now() < deadline) {
       for (let i = 0; i < 40 && ws.readyState === WebSocket.OPEN; i++) ws.send(frame(++stats.sent));
       await sleep(45);
     }
+    if (stats.sent === sentBefore) {
+      // Opened as time ran out and sent nothing: there was nothing for the server to close it for.
+      ws.terminate();
+      break;
+    }
+    stats.connections++;
     stats.closeCodes.push(await Promise.race([closed, sleep(2_000).then(() => -1)]));
     ws.terminate();
   }

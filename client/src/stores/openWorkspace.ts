@@ -4,20 +4,32 @@
  * archiving documents, adding members, changing their roles, removing them. Every change
  * goes to the server first and is applied from its answer. Errors are thrown to the
  * caller, which shows them where the person acted. Plain data only.
+ *
+ * Section progress per document comes from its own request, started with the documents
+ * but never awaited by them (the list shows without it, and its failure is kept apart),
+ * and is fetched again on `sections:changed` while the documents list follows it.
  */
 import { defineStore } from 'pinia';
 import { computed, ref } from 'vue';
-import type { CreateDocumentRequest, DocumentMeta, Member, Role, WorkspaceAbilities } from '@jane/shared/core';
+import type { CreateDocumentRequest, DocumentMeta, Member, Role, SectionProgressView, WorkspaceAbilities } from '@jane/shared/core';
 import { api, type WorkspaceResponse } from '../api';
+import { subscribeRealtime } from '../realtime/subscribeRealtime';
 
 const NO_ABILITIES: WorkspaceAbilities = { createDocuments: false, comment: false, manageMembers: false, runMeetings: false };
 
 const byName = (a: Member, b: Member) => a.name.localeCompare(b.name);
 
+/** A chair setting owners and statuses one after another sends a burst of events: fetch once after it. */
+const PROGRESS_DEBOUNCE_MS = 300;
+
 export const useOpenWorkspaceStore = defineStore('openWorkspace', () => {
   const workspaceId = ref<string | null>(null);
   const detail = ref<WorkspaceResponse | null>(null);
   const documents = ref<DocumentMeta[]>([]);
+  /** Section progress by document id (archived documents and unloaded progress: absent). */
+  const progress = ref<Record<string, SectionProgressView>>({});
+  const progressLoaded = ref(false);
+  const progressFailed = ref(false);
 
   const workspace = computed(() => detail.value?.workspace ?? null);
   const members = computed(() => workspace.value?.members ?? []);
@@ -30,11 +42,70 @@ export const useOpenWorkspaceStore = defineStore('openWorkspace', () => {
     workspaceId.value = id;
     detail.value = null;
     documents.value = [];
+    progress.value = {};
+    progressLoaded.value = false;
+    progressFailed.value = false;
+    void loadProgress();
     const [workspaceResponse, documentsResponse] = await Promise.all([api.workspace(id), api.documents(id)]);
     // Another workspace was opened while this one loaded.
     if (workspaceId.value !== id) return;
     detail.value = workspaceResponse;
     documents.value = documentsResponse.documents;
+  }
+
+  /* ------------------------------------------------------------ section progress */
+
+  /** Only the answer to the latest request is applied (an older one may arrive after it). */
+  let progressRequest = 0;
+
+  /** Fetches the progress of the open workspace's documents; a failure is kept in `progressFailed`, never thrown. */
+  async function loadProgress(): Promise<void> {
+    const id = workspaceId.value;
+    if (!id) return;
+    const request = ++progressRequest;
+    try {
+      const response = await api.sectionProgress(id);
+      if (request !== progressRequest || workspaceId.value !== id) return;
+      progress.value = Object.fromEntries(response.documents.map((p) => [p.documentId, p]));
+      progressLoaded.value = true;
+      progressFailed.value = false;
+    } catch {
+      if (request !== progressRequest || workspaceId.value !== id) return;
+      progressFailed.value = true;
+    }
+  }
+
+  /**
+   * Keeps the progress current until the returned stop is called: fetched again (once
+   * per burst) when a section of this workspace changes, and after every reconnect
+   * (events may have been missed while disconnected).
+   */
+  function followProgress(): () => void {
+    let timer: ReturnType<typeof setTimeout> | null = null;
+    const refreshSoon = () => {
+      if (timer) clearTimeout(timer);
+      timer = setTimeout(() => {
+        timer = null;
+        void loadProgress();
+      }, PROGRESS_DEBOUNCE_MS);
+    };
+    // The socket may be connected already: the load that came with the documents covers that.
+    let subscribing = true;
+    const unsubscribe = subscribeRealtime(
+      {
+        'sections:changed': (event) => {
+          if (event.workspaceId === workspaceId.value) refreshSoon();
+        },
+      },
+      () => {
+        if (!subscribing) refreshSoon();
+      },
+    );
+    subscribing = false;
+    return () => {
+      if (timer) clearTimeout(timer);
+      unsubscribe();
+    };
   }
 
   function requireId(): string {
@@ -52,6 +123,8 @@ export const useOpenWorkspaceStore = defineStore('openWorkspace', () => {
   async function createDocument(body: CreateDocumentRequest): Promise<DocumentMeta> {
     const { document } = await api.createDocument(requireId(), body);
     if (document.workspaceId === workspaceId.value) documents.value = [...documents.value, document];
+    // A template brings its sections.
+    void loadProgress();
     return document;
   }
 
@@ -61,7 +134,10 @@ export const useOpenWorkspaceStore = defineStore('openWorkspace', () => {
 
   /** Archives a document, or restores an archived one. */
   async function setArchived(documentId: string, archived: boolean): Promise<DocumentMeta> {
-    return replaceDocument((await api.updateDocument(documentId, { archived })).document);
+    const updated = replaceDocument((await api.updateDocument(documentId, { archived })).document);
+    // Archived documents have no progress; a restored one has it again.
+    void loadProgress();
+    return updated;
   }
 
   /* ------------------------------------------------------------ members */
@@ -101,11 +177,16 @@ export const useOpenWorkspaceStore = defineStore('openWorkspace', () => {
     workspaceId,
     detail,
     documents,
+    progress,
+    progressLoaded,
+    progressFailed,
     workspace,
     members,
     abilities,
     myRole,
     load,
+    loadProgress,
+    followProgress,
     createDocument,
     renameDocument,
     setArchived,

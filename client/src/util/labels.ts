@@ -1,5 +1,5 @@
-/** Labels of roles, workspace kinds and templates, from the translation catalog. */
-import type { DocumentTemplate, Role, WorkspaceKind } from '@jane/shared/core';
+/** Labels of roles, workspace kinds, templates and section statuses, from the translation catalog. */
+import type { DocumentTemplate, Role, SectionStatus, WorkspaceKind } from '@jane/shared/core';
 import { t } from '../i18n';
 
 export function roleLabel(role: Role | null): string {
@@ -12,4 +12,9 @@ export function kindLabel(kind: WorkspaceKind): string {
 
 export function templateLabel(template: DocumentTemplate): string {
   return t(`template.${template}`);
+}
+
+/** "Draft", "In review", "Agreed". */
+export function sectionStatusLabel(status: SectionStatus): string {
+  return t(`sectionStatus.${status}`);
 }

@@ -1,7 +1,7 @@
 /**
  * The Tiptap editor of the document page, bound to the collaboration session's Y.Doc:
  * the shared schema, collaboration (the text and everyone's named carets), the caret
- * guard and comment highlights. It is editable only for people who may edit, once the
+ * guard, comment highlights and the locks on agreed sections. It is editable only for people who may edit, once the
  * document's text is there and while nothing is wrong with the connection.
  */
 import { computed, watch, type ComputedRef, type Ref, type ShallowRef } from 'vue';
@@ -13,6 +13,7 @@ import { editorExtensions } from '@jane/shared/editor';
 import type { CollabDoc } from '../collab/useCollabDoc';
 import { KeepCaretInPlace } from './keepCaretInPlace';
 import { CommentHighlights } from './comments/commentHighlights';
+import { SectionLocks, sectionLocksKey } from './sections/sectionLocks';
 import { t } from '../i18n';
 
 export interface DocumentEditorOptions {
@@ -22,6 +23,10 @@ export interface DocumentEditorOptions {
   onOpenThread(threadId: string): void;
   /** Ctrl+K (or ⌘K) in an editable document. */
   onLinkShortcut(): void;
+  /** Agreed sections this person may not change (read on every local change). */
+  lockedSections: Readonly<Ref<ReadonlySet<string>>>;
+  /** A local change was not applied: it touched a locked section. */
+  onLockedEdit(): void;
 }
 
 export interface DocumentEditor {
@@ -49,7 +54,7 @@ function renderCaret(caretUser: Record<string, unknown>): HTMLElement {
   return caret;
 }
 
-export function useDocumentEditor({ collab, canEdit, onOpenThread, onLinkShortcut }: DocumentEditorOptions): DocumentEditor {
+export function useDocumentEditor({ collab, canEdit, onOpenThread, onLinkShortcut, lockedSections, onLockedEdit }: DocumentEditorOptions): DocumentEditor {
   const ready = computed(() => collab.loadedLocally.value || collab.syncedOnce.value);
   const editable = computed(() => canEdit.value && collab.problem.value === null && ready.value);
 
@@ -60,6 +65,7 @@ export function useDocumentEditor({ collab, canEdit, onOpenThread, onLinkShortcu
       CollaborationCaret.configure({ provider: collab.provider, user: collab.identity(), render: renderCaret }),
       KeepCaretInPlace,
       CommentHighlights.configure({ onOpen: (threadId) => onOpenThread(threadId) }),
+      SectionLocks.configure({ isLocked: (id) => lockedSections.value.has(id), onRefused: onLockedEdit, label: t('section.lockedBadge') }),
     ],
     editable: editable.value,
     editorProps: {
@@ -87,6 +93,11 @@ export function useDocumentEditor({ collab, canEdit, onOpenThread, onLinkShortcu
   });
 
   watch(editable, (value) => editor.value?.setEditable(value));
+  // The locks changed (a section agreed or reopened): redraw them.
+  watch(lockedSections, () => {
+    const view = editor.value?.view;
+    if (view) view.dispatch(view.state.tr.setMeta(sectionLocksKey, true));
+  });
 
   return { editor, ready, editable };
 }

@@ -20,6 +20,7 @@ const REFUSALS: Record<Action, string> = {
   'document.archive': 'Only chairs and leads can archive or restore documents.',
   'document.comment': 'This document is archived: only chairs and leads can comment on it. Ask one of them to restore it.',
   'section.setOwner': 'Only a chair can choose who owns a section.',
+  'section.own': 'Observers cannot own sections: only members who edit drafts can.',
   'section.setStatus': 'Chairs move any section; its owner sends it to review and back, and a lead owner agrees or reopens it.',
   'section.editAgreed': 'This section is agreed: only a chair, or its owner if a lead, can change it. Ask them to reopen it.',
   'thread.resolve': 'Only the person who started this thread, leads and chairs can resolve or reopen it.',

@@ -9,6 +9,7 @@ import {
   documentSections,
   workSections,
   isSectionTransition,
+  can,
   sectionAbilities,
   SECTION_TRANSITIONS,
   type Actor,
@@ -95,7 +96,7 @@ export class SectionService {
       authorize(actor, 'section.setOwner', { ownerId: record.ownerId });
       if (request.ownerId !== null) {
         const [membership, owner] = await Promise.all([this.store.memberships.find(document.workspaceId, request.ownerId), this.store.users.findById(request.ownerId)]);
-        if (!membership || !owner?.active || membership.role === 'observer') {
+        if (!membership || !owner?.active || !can({ userId: owner.id, isAdmin: false, role: membership.role }, 'section.own')) {
           throw new BadRequestError('The owner must be a member of this workspace who may edit drafts.');
         }
       }
@@ -165,7 +166,10 @@ export class SectionService {
   async mine(user: UserRecord): Promise<{ mine: MySectionView[]; waitingForMe: MySectionView[] }> {
     const memberships = await this.store.memberships.listForUser(user.id);
     const roles = new Map(memberships.map((m) => [m.workspaceId, m.role]));
-    const chaired = memberships.filter((m) => m.role === 'chair').map((m) => m.workspaceId);
+    // Workspaces where the person agrees anyone's sections (chairs).
+    const chaired = memberships
+      .filter((m) => can({ userId: user.id, isAdmin: user.isAdmin, role: m.role }, 'section.setStatus', { ownerId: null, from: 'in-review', to: 'agreed' }))
+      .map((m) => m.workspaceId);
     const chairedDocuments = (await Promise.all(chaired.map((id) => this.store.documents.listForWorkspace(id)))).flat();
     const [owned, inChaired] = await Promise.all([
       this.store.sections.listOwnedBy(user.id),
@@ -196,7 +200,7 @@ export class SectionService {
     };
     const mayAgree = (record: SectionRecord) => {
       const role = roles.get(documents.get(record.documentId)?.workspaceId ?? '') ?? null;
-      return role === 'chair' || (role === 'lead' && record.ownerId === user.id);
+      return role !== null && can({ userId: user.id, isAdmin: user.isAdmin, role }, 'section.setStatus', { ownerId: record.ownerId, from: 'in-review', to: 'agreed' });
     };
     const waiting = [...new Map(wanted.filter((r) => r.status === 'in-review' && mayAgree(r)).map((r) => [`${r.documentId}:${r.sectionId}`, r])).values()];
     return {

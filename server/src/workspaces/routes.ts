@@ -82,7 +82,7 @@ export function workspaceRoutes(ctx: AppContext): Router {
     const users = new Map((await store.users.findManyByIds(memberships.map((m) => m.userId))).map((u) => [u.id, u]));
     const members: Member[] = memberships
       .filter((m) => users.get(m.userId)?.active)
-      .map((m) => ({ ...presentPublicUser(users.get(m.userId)!), role: m.role, abilities: memberAbilities(access.actor, { userId: m.userId }) }))
+      .map((m) => ({ ...presentPublicUser(users.get(m.userId)!), role: m.role, abilities: memberAbilities(access.actor, { userId: m.userId, role: m.role }) }))
       .sort((a, b) => a.name.localeCompare(b.name));
     const [summary] = await summaries(user, [access.workspace], new Map([[workspaceId, access.memberRole]]));
     const detail: WorkspaceDetail = { ...summary!, members };
@@ -109,7 +109,7 @@ export function workspaceRoutes(ctx: AppContext): Router {
     if (!member || !member.active) throw new BadRequestError('There is no active account with this id.');
     await store.memberships.upsert({ workspaceId, userId, role: body.role, createdAt: new Date().toISOString() });
     ctx.accessEvents.emit('membershipChanged', { workspaceId, userId });
-    res.json({ member: { ...presentPublicUser(member), role: body.role, abilities: memberAbilities(actor, { userId }) } } satisfies MemberResponse);
+    res.json({ member: { ...presentPublicUser(member), role: body.role, abilities: memberAbilities(actor, { userId, role: body.role }) } } satisfies MemberResponse);
   });
 
   router.delete('/workspaces/:workspaceId/members/:userId', async (req, res) => {

@@ -42,6 +42,7 @@ const CASES: Case[] = [
   { action: 'document.comment', subject: LIVE, label: 'a draft', allowed: members },
   { action: 'document.comment', subject: ARCHIVED, label: 'archived', allowed: chairsAndLeads },
   { action: 'section.setOwner', subject: { ownerId: null }, allowed: chairs },
+  { action: 'section.own', label: 'be made an owner', allowed: editors },
   { action: 'section.setStatus', subject: { ownerId: ME, from: 'draft', to: 'in-review' }, label: 'own: to review', allowed: editors },
   { action: 'section.setStatus', subject: { ownerId: SOMEONE, from: 'draft', to: 'in-review' }, label: "someone else's: to review", allowed: chairs },
   { action: 'section.setStatus', subject: { ownerId: ME, from: 'in-review', to: 'draft' }, label: 'own: back to draft', allowed: editors },

@@ -37,6 +37,10 @@ interface CommentSubject {
 interface MemberSubject {
   userId: string;
 }
+/** A member as the subject of member abilities: the account and their role in the workspace. */
+interface MemberOfWorkspace extends MemberSubject {
+  role: Role;
+}
 interface SectionSubject {
   ownerId: string | null;
 }
@@ -58,6 +62,7 @@ export interface ActionSubjects {
   'document.archive': DocumentSubject;
   'document.comment': DocumentSubject;
   'section.setOwner': SectionSubject;
+  'section.own': null;
   'section.setStatus': SectionMove;
   'section.editAgreed': SectionSubject;
   'thread.resolve': ThreadSubject;
@@ -96,6 +101,8 @@ const RULES: { [A in Action]: Rule<A> } = {
   'document.comment': (actor, document) => isMember(actor) && (!document.archived || archives(actor)),
   // Chairs run every section; a lead or contributor owning one sends it to review and back.
   'section.setOwner': isChair,
+  // Who may be made a section's owner (the actor is the candidate): those who edit drafts.
+  'section.own': edits,
   'section.setStatus': (actor, move) => {
     if (isChair(actor)) return true;
     const owns = edits(actor) && move.ownerId === actor.userId;
@@ -201,11 +208,13 @@ export function commentAbilities(actor: Actor, comment: CommentSubject): Comment
 export interface MemberAbilities {
   changeRole: boolean;
   remove: boolean;
+  /** The member may be made a section's owner (their role edits drafts). */
+  ownSections: boolean;
 }
 
-export function memberAbilities(actor: Actor, member: MemberSubject): MemberAbilities {
+export function memberAbilities(actor: Actor, member: MemberOfWorkspace): MemberAbilities {
   const allowed = can(actor, 'member.change', member);
-  return { changeRole: allowed, remove: allowed };
+  return { changeRole: allowed, remove: allowed, ownSections: can({ userId: member.userId, isAdmin: false, role: member.role }, 'section.own') };
 }
 
 /** What the person may do with a section (sent with it). */

@@ -2,9 +2,14 @@
  * One contract, two adapters: SQLite on a temp file, MongoDB on jongodb (or the real
  * MongoDB in MONGODB_URI). Every behaviour the server relies on is asserted here.
  */
+import { randomBytes } from 'node:crypto';
+import path from 'node:path';
+import { MongoClient } from 'mongodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
-import { DuplicateKeyError, type Store, type StoredDocState } from './port.js';
+import { recordHistoryBaselines } from './historyBaseline.js';
+import { DuplicateKeyError, SERVER_AUTHOR, type HistoryEntry, type Store, type StoredDocState, type VersionRecord } from './port.js';
+import { DATABASE_FILE, openDatabase } from './sqlite/database.js';
 import { openSqliteStore } from './sqlite/sqliteStore.js';
 import { openMongoStore } from './mongo/mongoStore.js';
 import { startTestMongo, type TestMongo } from '../../test/helpers/mongo.js';
@@ -46,13 +51,35 @@ function user(overrides: Partial<Parameters<Store['users']['create']>[0]> = {}) 
   };
 }
 
-const adapters: { name: string; open: () => Promise<{ store: Store; cleanup: () => Promise<void> }> }[] = [
+/** The text of a document rebuilt from its history entries. */
+function textOfHistory(entries: readonly HistoryEntry[]): string {
+  return textOf({ snapshot: null, updates: entries.map((entry) => entry.data) });
+}
+
+/**
+ * What an opened adapter gives the tests: the store, and `writeLegacyLog`, which appends
+ * to the update log behind the store's back, as the store did before it kept history.
+ */
+interface OpenedAdapter {
+  store: Store;
+  writeLegacyLog: (docId: string, updates: readonly Uint8Array[]) => Promise<void>;
+  cleanup: () => Promise<void>;
+}
+
+const adapters: { name: string; open: () => Promise<OpenedAdapter> }[] = [
   {
     name: 'sqlite',
     open: async () => {
       const temp = makeTempDir();
       const store = openSqliteStore({ dataDir: temp.dir });
-      return { store, cleanup: async () => { await store.close(); temp.remove(); } };
+      const raw = openDatabase(path.join(temp.dir, DATABASE_FILE));
+      return {
+        store,
+        writeLegacyLog: async (docId, updates) => {
+          for (const data of updates) raw.prepare('INSERT INTO doc_updates (doc_id, data) VALUES (?, ?)').run(docId, data);
+        },
+        cleanup: async () => { raw.close(); await store.close(); temp.remove(); },
+      };
     },
   },
   {
@@ -60,16 +87,26 @@ const adapters: { name: string; open: () => Promise<{ store: Store; cleanup: () 
     open: async () => {
       const mongo: TestMongo = await startTestMongo();
       const store = await openMongoStore({ uri: mongo.uri });
-      return { store, cleanup: async () => { await store.close(); await mongo.stop(); } };
+      const raw = new MongoClient(mongo.uri);
+      await raw.connect();
+      return {
+        store,
+        writeLegacyLog: async (docId, updates) => {
+          // The store's database: openMongoStore without dbName uses the driver's default, as here.
+          await raw.db().collection('docUpdates').insertMany(updates.map((data) => ({ docId, data: Buffer.from(data) })), { ordered: true });
+        },
+        cleanup: async () => { await raw.close(); await store.close(); await mongo.stop(); },
+      };
     },
   },
 ];
 
 describe.each(adapters)('storage contract: $name', ({ open }) => {
   let store: Store;
+  let writeLegacyLog: OpenedAdapter['writeLegacyLog'];
   let cleanup: () => Promise<void>;
   beforeAll(async () => {
-    ({ store, cleanup } = await open());
+    ({ store, writeLegacyLog, cleanup } = await open());
   });
   afterAll(async () => {
     await cleanup?.();
@@ -250,6 +287,179 @@ describe.each(adapters)('storage contract: $name', ({ open }) => {
     expect(results[0]!.foldedUpdates + results[1]!.foldedUpdates).toBe(6);
     expect(await store.content.countUpdates(docId)).toBe(0);
     expect(textOf(await store.content.load(docId))).toBe('racing');
+  });
+
+  it('appends every update to the document’s history with its author and time, and reads ranges of it', async () => {
+    const docId = uid('d');
+    const other = uid('d');
+    const doc = new Y.Doc();
+    const first = typingUpdates('abc', doc);
+    const second = typingUpdates('de', doc);
+    const t1 = '2026-10-01T10:00:00.000Z';
+    const t2 = '2026-10-01T10:00:01.000Z';
+    expect(await store.history.latest(docId)).toBeNull();
+    expect(await store.history.list(docId)).toEqual([]);
+    await store.content.append(
+      [...first.map((data) => ({ docId, data, userId: 'ua' })), ...typingUpdates('zz').map((data) => ({ docId: other, data, userId: 'ub' }))],
+      t1,
+    );
+    await store.content.append(second.map((data) => ({ docId, data, userId: 'ub' })), t2);
+
+    const entries = await store.history.list(docId);
+    expect(entries.map(({ cursor: _cursor, ...rest }) => rest)).toEqual([
+      ...first.map((data) => ({ docId, userId: 'ua', at: t1, data })),
+      ...second.map((data) => ({ docId, userId: 'ub', at: t2, data })),
+    ]);
+    expect(textOfHistory(entries)).toBe('abcde');
+    const cursors = entries.map((entry) => entry.cursor);
+    expect(new Set(cursors).size).toBe(5);
+    expect(await store.history.latest(docId)).toBe(cursors[4]);
+    expect((await store.history.list(other)).map((entry) => entry.userId)).toEqual(['ub', 'ub']);
+
+    const range = async (after: string | null | undefined, upTo: string | null | undefined) =>
+      (await store.history.list(docId, { after, upTo })).map((entry) => entry.cursor);
+    expect(await range(cursors[1], undefined)).toEqual(cursors.slice(2));
+    expect(await range(null, cursors[2])).toEqual(cursors.slice(0, 3));
+    expect(await range(cursors[0], cursors[3])).toEqual(cursors.slice(1, 4));
+    expect(await range(cursors[4], null)).toEqual([]);
+    expect(await range(cursors[2], cursors[2])).toEqual([]);
+    expect(await range(null, null)).toEqual(cursors);
+    expect(await store.history.bytes(docId)).toBe([...first, ...second].reduce((sum, data) => sum + data.byteLength, 0));
+    expect(await store.history.bytes(uid('d'))).toBe(0);
+  });
+
+  it('keeps the history whole when the update log is compacted', async () => {
+    const docId = uid('d');
+    const doc = new Y.Doc();
+    await store.content.append(typingUpdates('Aims. ', doc).map((data) => ({ docId, data, userId: 'ua' })), now());
+    const before = await store.history.list(docId);
+    const latest = await store.history.latest(docId);
+    expect(before.length).toBe(6);
+    expect((await store.content.compact(docId)).foldedUpdates).toBe(6);
+    expect(await store.history.list(docId)).toEqual(before);
+    expect(await store.history.latest(docId)).toBe(latest);
+    await store.content.append(typingUpdates('Scope.', doc).map((data) => ({ docId, data, userId: 'ub' })), now());
+    await store.content.compact(docId);
+    const after = await store.history.list(docId);
+    expect(after.slice(0, 6)).toEqual(before);
+    expect(after.length).toBe(12);
+    expect(textOfHistory(after)).toBe('Aims. Scope.');
+    expect((await store.history.list(docId, { after: latest })).map((entry) => entry.userId)).toEqual(Array(6).fill('ub'));
+  });
+
+  it('writes a history baseline once, before everything appended after it', async () => {
+    const docId = uid('d');
+    const doc = new Y.Doc();
+    const legacy = Y.encodeStateAsUpdate((() => { const d = new Y.Doc(); d.getText('t').insert(0, 'old '); return d; })());
+    Y.applyUpdate(doc, legacy);
+    const at = '2025-12-31T00:00:00.000Z';
+    expect(await store.history.ensureBaseline(docId, legacy, at)).toBe(true);
+    expect(await store.history.ensureBaseline(docId, new Uint8Array([1, 2, 3]), now())).toBe(false);
+    await store.content.append(typingUpdates('new', doc).map((data) => ({ docId, data, userId: 'ua' })), now());
+    const entries = await store.history.list(docId);
+    expect(entries.length).toBe(4);
+    expect(entries[0]).toMatchObject({ docId, userId: SERVER_AUTHOR, at, data: legacy });
+    expect(entries.slice(1).map((entry) => entry.userId)).toEqual(['ua', 'ua', 'ua']);
+    expect(textOfHistory(entries)).toBe('old new');
+    expect((await store.history.list(docId, { after: entries[0]!.cursor })).length).toBe(3);
+    expect(await store.history.list(docId, { upTo: entries[0]!.cursor })).toEqual([entries[0]]);
+    expect(await store.history.ensureBaseline(docId, legacy, now())).toBe(false);
+
+    // A document that has history already gets no baseline.
+    const edited = uid('d');
+    await store.content.append(typingUpdates('x').map((data) => ({ docId: edited, data, userId: 'ua' })), now());
+    expect(await store.history.ensureBaseline(edited, legacy, now())).toBe(false);
+    expect((await store.history.list(edited)).map((entry) => entry.userId)).toEqual(['ua']);
+  });
+
+  it('finds documents with content but no history, and records their baselines once', async () => {
+    const workspace = { id: uid('w'), kind: 'network' as const, title: 'Legacy', createdAt: now() };
+    await store.workspaces.create(workspace);
+    const logOnly = uid('d');
+    const snapshotOnly = uid('d');
+    const withHistory = uid('d');
+    const updatedAt = '2025-11-01T08:00:00.000Z';
+    await store.documents.create({
+      id: logOnly, workspaceId: workspace.id, title: 'Old plan', template: 'blank', archived: false,
+      createdAt: updatedAt, createdBy: 'ua', updatedAt, updatedBy: 'ua',
+    });
+    await writeLegacyLog(logOnly, typingUpdates('legacy'));
+    await writeLegacyLog(snapshotOnly, typingUpdates('folded'));
+    await store.content.compact(snapshotOnly);
+    await store.content.append(typingUpdates('new').map((data) => ({ docId: withHistory, data, userId: 'ua' })), now());
+    await store.history.ensureBaseline(uid('d'), new Uint8Array([0, 0]), now()); // history without content
+
+    expect((await store.history.documentsWithoutHistory()).sort()).toEqual([logOnly, snapshotOnly].sort());
+    expect(await recordHistoryBaselines(store)).toBe(2);
+    expect(await store.history.documentsWithoutHistory()).toEqual([]);
+    expect(await recordHistoryBaselines(store)).toBe(0);
+    const [baseline, ...rest] = await store.history.list(logOnly);
+    expect(rest).toEqual([]);
+    expect(baseline).toMatchObject({ docId: logOnly, userId: SERVER_AUTHOR, at: updatedAt });
+    expect(textOfHistory([baseline!])).toBe('legacy');
+    expect(textOfHistory(await store.history.list(snapshotOnly))).toBe('folded');
+    // Edits after the baseline come after it.
+    await store.content.append(typingUpdates('!').map((data) => ({ docId: logOnly, data, userId: 'ub' })), now());
+    expect((await store.history.list(logOnly)).map((entry) => entry.userId)).toEqual([SERVER_AUTHOR, 'ub']);
+  });
+
+  it('keeps versions with their content, lists them newest first, and never finds one through another document', async () => {
+    const docId = uid('d');
+    const other = uid('d');
+    const version = (createdAt: string, kind: VersionRecord['kind'] = 'named'): VersionRecord => ({
+      id: uid('v'), docId, kind, name: `Version of ${createdAt}`, note: null, createdAt, createdBy: 'chair', cursor: null, meetingId: null, authors: [],
+    });
+    const v1 = version('2026-11-01T10:00:00.000Z', 'auto');
+    const v2 = version('2026-11-02T10:00:00.000Z');
+    const v3 = version('2026-11-02T10:00:00.000Z', 'restore'); // same time as v2, later id
+    const elsewhere = { ...version('2026-11-03T10:00:00.000Z'), docId: other };
+    const state = (text: string) => {
+      const d = new Y.Doc();
+      d.getText('t').insert(0, text);
+      return Y.encodeStateAsUpdate(d);
+    };
+    await store.versions.create(v2, state('two'));
+    await store.versions.create(v1, state('one'));
+    const three = state('three');
+    await store.versions.create(v3, three);
+    await store.versions.create(elsewhere, state('other'));
+    expect(await store.versions.list(docId)).toEqual([v3, v2, v1]);
+    expect(await store.versions.list(other)).toEqual([elsewhere]);
+    expect(await store.versions.list(uid('d'))).toEqual([]);
+    expect(await store.versions.find(docId, v2.id)).toEqual(v2);
+    expect(await store.versions.find(other, v2.id)).toBeNull();
+    expect(await store.versions.find(docId, uid('missing'))).toBeNull();
+    expect(textOf({ snapshot: (await store.versions.state(docId, v1.id))!, updates: [] })).toBe('one');
+    expect(await store.versions.state(docId, v3.id)).toEqual(three);
+    expect(await store.versions.state(other, v1.id)).toBeNull();
+    expect(await store.versions.state(docId, uid('missing'))).toBeNull();
+  });
+
+  it('keeps a version’s content larger than one record may be (9 MB)', { timeout: 60_000 }, async () => {
+    const docId = uid('d');
+    const big = new Uint8Array(randomBytes(9 * 1024 * 1024));
+    const version: VersionRecord = {
+      id: uid('v'), docId, kind: 'named', name: 'Big', note: null, createdAt: now(), createdBy: 'chair', cursor: null, meetingId: null, authors: [],
+    };
+    await store.versions.create(version, big);
+    const empty = { ...version, id: uid('v') };
+    await store.versions.create(empty, new Uint8Array(0));
+    const back = await store.versions.state(docId, version.id);
+    expect(back?.byteLength).toBe(big.byteLength);
+    expect(Buffer.from(back!).equals(Buffer.from(big))).toBe(true);
+    expect(await store.versions.state(docId, empty.id)).toEqual(new Uint8Array(0));
+    expect((await store.versions.list(docId)).map((v) => v.id).sort()).toEqual([version.id, empty.id].sort());
+  });
+
+  it('remembers each person’s last visit of each document, replacing the one before', async () => {
+    const docId = uid('d');
+    expect(await store.visits.find(docId, 'ua')).toBeNull();
+    await store.visits.record({ docId, userId: 'ua', cursor: null, at: '2026-12-01T10:00:00.000Z' });
+    await store.visits.record({ docId, userId: 'ub', cursor: '7', at: '2026-12-01T10:30:00.000Z' });
+    await store.visits.record({ docId, userId: 'ua', cursor: '42', at: '2026-12-01T11:00:00.000Z' });
+    expect(await store.visits.find(docId, 'ua')).toEqual({ docId, userId: 'ua', cursor: '42', at: '2026-12-01T11:00:00.000Z' });
+    expect(await store.visits.find(docId, 'ub')).toEqual({ docId, userId: 'ub', cursor: '7', at: '2026-12-01T10:30:00.000Z' });
+    expect(await store.visits.find(uid('d'), 'ua')).toBeNull();
   });
 
   it('runs one meeting per workspace at a time and lists past meetings newest first', async () => {
@@ -573,6 +783,32 @@ describe.each(adapters)('storage contract: $name', ({ open }) => {
         { ...note, readAt: '2026-09-01T11:00:00.000Z' },
         { ...aboutSection, readAt: '2026-09-01T09:00:00.000Z' },
       ]);
+    });
+
+    it('versions: all fields, with and without the nullable ones', async () => {
+      const docId = uid('d');
+      const full: VersionRecord = {
+        id: uid('v'), docId, kind: 'meeting', name: 'After the plenary', note: 'Agreed: scope and criteria', createdAt: '2026-07-01T10:00:00.000Z',
+        createdBy: 'chair', cursor: (await store.history.latest(docId)) ?? 'c-1', meetingId: 'm-1', authors: ['u2', 'u1', SERVER_AUTHOR],
+      };
+      const bare: VersionRecord = {
+        id: uid('v'), docId, kind: 'auto', name: '', note: null, createdAt: '2026-07-01T09:00:00.000Z', createdBy: SERVER_AUTHOR,
+        cursor: null, meetingId: null, authors: [],
+      };
+      await store.versions.create(full, new Uint8Array([1, 2, 3]));
+      await store.versions.create(bare, new Uint8Array([4]));
+      expect(await store.versions.find(docId, full.id)).toEqual(full);
+      expect(await store.versions.find(docId, bare.id)).toEqual(bare);
+      expect(await store.versions.list(docId)).toEqual([full, bare]);
+    });
+
+    it('visits: all fields, with and without a cursor', async () => {
+      const withCursor = { docId: uid('d'), userId: uid('u'), cursor: '65f0c0ffee0000000000abcd', at: '2026-07-02T10:00:00.000Z' };
+      const without = { docId: uid('d'), userId: uid('u'), cursor: null, at: '2026-07-02T11:00:00.000Z' };
+      await store.visits.record(withCursor);
+      await store.visits.record(without);
+      expect(await store.visits.find(withCursor.docId, withCursor.userId)).toEqual(withCursor);
+      expect(await store.visits.find(without.docId, without.userId)).toEqual(without);
     });
   });
 

@@ -3,13 +3,15 @@
  * chunks under the 16 MB record limit (`docSnapshotChunks`), selected by a head record
  * (`docHeads`) that names the current chunk generation. No multi-document transactions
  * are needed (a standalone server has none): writes are ordered so that a crash at any
- * point leaves a loadable state, and Yjs updates are idempotent.
+ * point leaves a loadable state, and Yjs updates are idempotent. An append writes the
+ * document's history (`docHistory`, history.ts) first and the update log second.
  */
 import { Binary, ObjectId, type Db } from 'mongodb';
 import { randomUUID } from 'node:crypto';
 import { foldDocState } from '../docState.js';
 import { SERVER_AUTHOR, type CompactionResult, type DocumentContentRepository, type StoredDocState } from '../port.js';
 import { DOCUMENTS } from './documents.js';
+import { historyCollection, historyIds } from './history.js';
 import { bytes, isDuplicateKey } from './util.js';
 
 /** Snapshot chunk size: well below MongoDB's 16 MB document limit. */
@@ -40,7 +42,9 @@ export async function mongoContent(db: Db): Promise<DocumentContentRepository> {
   const updatesCol = db.collection<UpdateDoc>('docUpdates');
   const headsCol = db.collection<HeadDoc>('docHeads');
   const chunksCol = db.collection<ChunkDoc>('docSnapshotChunks');
+  const historyCol = historyCollection(db);
   await Promise.all([updatesCol.createIndex({ docId: 1, _id: 1 }), chunksCol.createIndex({ docId: 1, gen: 1, index: 1 })]);
+  const nextHistoryId = await historyIds(historyCol);
 
   /** Reads the snapshot named by the head; `undefined` when chunks vanished under us. */
   async function readSnapshot(docId: string): Promise<{ head: HeadDoc | null; snapshot: Uint8Array | null } | undefined> {
@@ -80,6 +84,12 @@ export async function mongoContent(db: Db): Promise<DocumentContentRepository> {
   return {
     async append(batch, at) {
       if (batch.length === 0) return;
+      // History first: a crash before the log is written leaves history the retry repeats
+      // (harmless), never a logged update missing from history.
+      await historyCol.insertMany(
+        batch.map((update) => ({ _id: nextHistoryId(), docId: update.docId, userId: update.userId, at, data: new Binary(update.data) })),
+        { ordered: true },
+      );
       await updatesCol.insertMany(
         batch.map((update) => ({ _id: new ObjectId(), docId: update.docId, data: new Binary(update.data) })),
         { ordered: true },

@@ -9,6 +9,7 @@ import { MongoClient, type Db } from 'mongodb';
 import type { Store } from '../port.js';
 import { mongoContent } from './content.js';
 import { mongoDocuments } from './documents.js';
+import { mongoHistory } from './history.js';
 import { mongoInvitations } from './invitations.js';
 import { mongoMeetings } from './meetings.js';
 import { mongoMemberships } from './memberships.js';
@@ -17,6 +18,8 @@ import { mongoSections } from './sections.js';
 import { mongoSessions } from './sessions.js';
 import { mongoThreads } from './threads.js';
 import { mongoUsers } from './users.js';
+import { mongoVersions } from './versions.js';
+import { mongoVisits } from './visits.js';
 import { mongoWorkspaces } from './workspaces.js';
 
 export { SNAPSHOT_CHUNK_BYTES } from './content.js';
@@ -48,13 +51,15 @@ export async function openMongoStore(options: MongoStoreOptions): Promise<Store>
     mongoThreads(db),
     mongoNotifications(db),
     mongoSections(db),
+    mongoHistory(db),
+    mongoVersions(db),
+    mongoVisits(db),
   ]);
-  const [users, sessions, invitations, workspaces, memberships, documents, content, meetings, threads, notifications, sections] = await repositories.catch(
-    async (error: unknown) => {
+  const [users, sessions, invitations, workspaces, memberships, documents, content, meetings, threads, notifications, sections, history, versions, visits] =
+    await repositories.catch(async (error: unknown) => {
       await client.close();
       throw error;
-    },
-  );
+    });
 
   return {
     kind: 'mongo',
@@ -69,6 +74,9 @@ export async function openMongoStore(options: MongoStoreOptions): Promise<Store>
     threads,
     notifications,
     sections,
+    history,
+    versions,
+    visits,
     async ping() {
       await db.command({ ping: 1 });
     },

@@ -1,4 +1,8 @@
-/** The SQL of document content (update log + snapshot), used by the writer thread and for reads. */
+/**
+ * The SQL of document content (update log + snapshot), used by the writer thread and for
+ * reads. An append also writes each update to the document's history (`doc_history`, read
+ * by history.ts) in the same transaction; compaction touches only the log and the snapshot.
+ */
 import type Database from 'better-sqlite3';
 import { foldDocState } from '../docState.js';
 import { SERVER_AUTHOR, type CompactionResult, type PendingUpdate, type StoredDocState } from '../port.js';
@@ -12,6 +16,7 @@ export interface ContentSql {
 
 export function contentSql(db: Database.Database): ContentSql {
   const insertUpdate = db.prepare('INSERT INTO doc_updates (doc_id, data) VALUES (?, ?)');
+  const insertHistory = db.prepare('INSERT INTO doc_history (doc_id, user_id, at, data) VALUES (?, ?, ?, ?)');
   const touchDocument = db.prepare('UPDATE documents SET updated_at = ?, updated_by = ? WHERE id = ?');
   const selectSnapshot = db.prepare('SELECT data FROM doc_snapshots WHERE doc_id = ?');
   const selectUpdates = db.prepare('SELECT seq, data FROM doc_updates WHERE doc_id = ? ORDER BY seq');
@@ -38,6 +43,7 @@ export function contentSql(db: Database.Database): ContentSql {
     const lastAuthor = new Map<string, string>();
     for (const update of batch) {
       insertUpdate.run(update.docId, update.data);
+      insertHistory.run(update.docId, update.userId, at, update.data);
       if (update.userId !== SERVER_AUTHOR) lastAuthor.set(update.docId, update.userId);
     }
     for (const [docId, userId] of lastAuthor) touchDocument.run(at, userId, docId);

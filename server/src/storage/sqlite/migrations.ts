@@ -202,4 +202,42 @@ export const SQLITE_MIGRATIONS: readonly string[] = [
   -- The minutes written from a meeting.
   ALTER TABLE meetings ADD COLUMN minutes_document_id TEXT;
   `,
+  `
+  -- Authored history: every accepted update with its author and time, appended in the same
+  -- transaction as doc_updates; compaction never touches it. The cursor is the id.
+  CREATE TABLE doc_history (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    doc_id TEXT NOT NULL,
+    user_id TEXT NOT NULL,
+    at TEXT NOT NULL,
+    data BLOB NOT NULL
+  );
+  CREATE INDEX doc_history_doc ON doc_history(doc_id, id);
+  -- Versions: points in a document's history; their content is kept apart (never listed).
+  CREATE TABLE doc_versions (
+    id TEXT PRIMARY KEY,
+    doc_id TEXT NOT NULL,
+    kind TEXT NOT NULL,
+    name TEXT NOT NULL,
+    note TEXT,
+    created_at TEXT NOT NULL,
+    created_by TEXT NOT NULL,
+    history_cursor TEXT,
+    meeting_id TEXT,
+    authors TEXT NOT NULL
+  );
+  CREATE INDEX doc_versions_doc ON doc_versions(doc_id, created_at, id);
+  CREATE TABLE doc_version_states (
+    version_id TEXT PRIMARY KEY REFERENCES doc_versions(id) ON DELETE CASCADE,
+    data BLOB NOT NULL
+  );
+  -- Up to where each person has seen each document.
+  CREATE TABLE doc_visits (
+    doc_id TEXT NOT NULL,
+    user_id TEXT NOT NULL,
+    history_cursor TEXT,
+    at TEXT NOT NULL,
+    PRIMARY KEY (doc_id, user_id)
+  );
+  `,
 ];

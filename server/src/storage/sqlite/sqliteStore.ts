@@ -10,6 +10,7 @@ import type { Store } from '../port.js';
 import { sqliteContent } from './content.js';
 import { openMigratedDatabase } from './database.js';
 import { sqliteDocuments } from './documents.js';
+import { sqliteHistory } from './history.js';
 import { sqliteInvitations } from './invitations.js';
 import { sqliteMeetings } from './meetings.js';
 import { sqliteMemberships } from './memberships.js';
@@ -19,6 +20,8 @@ import { sqliteSessions } from './sessions.js';
 import { sqliteThreads } from './threads.js';
 import { sqliteUsers } from './users.js';
 import { statementCache, type Connection } from './util.js';
+import { sqliteVersions } from './versions.js';
+import { sqliteVisits } from './visits.js';
 import { sqliteWorkspaces } from './workspaces.js';
 
 export interface SqliteStoreOptions {
@@ -45,6 +48,9 @@ export function openSqliteStore(options: SqliteStoreOptions): Store {
     threads: sqliteThreads(connection),
     notifications: sqliteNotifications(connection),
     sections: sqliteSections(connection),
+    history: sqliteHistory(connection),
+    versions: sqliteVersions(connection),
+    visits: sqliteVisits(connection),
     async ping() {
       connection.statement('SELECT 1').get();
     },

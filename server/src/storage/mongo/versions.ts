@@ -1,0 +1,64 @@
+/**
+ * Versions in MongoDB (`docVersions`) with their content in chunks (`docVersionChunks`),
+ * each at most 8 MB, so that no record nears the 16 MB limit. The chunks are written
+ * before the version record: a listed version always has its content, and a crash in
+ * between leaves only chunks nothing points at.
+ */
+import { Binary, type Db } from 'mongodb';
+import type { VersionRecord, VersionRepository } from '../port.js';
+import { records, type Stored } from './records.js';
+import { bytes } from './util.js';
+
+/** Version content chunk size: well below MongoDB's 16 MB document limit. */
+export const VERSION_CHUNK_BYTES = 8 * 1024 * 1024;
+
+/** Stored with the record (never returned): how its content was chunked, to check it is all there. */
+interface VersionInternal {
+  chunks: number;
+  bytes: number;
+}
+
+export const VERSIONS = records<VersionRecord, VersionInternal>('docVersions', { key: (version) => version.id, internal: { chunks: true, bytes: true } });
+
+interface ChunkDoc {
+  _id: string;
+  versionId: string;
+  index: number;
+  data: Binary;
+}
+
+export async function mongoVersions(db: Db): Promise<VersionRepository> {
+  const versions = VERSIONS.on(db);
+  const chunksCol = db.collection<ChunkDoc>('docVersionChunks');
+  await Promise.all([versions.collection.createIndex({ docId: 1, createdAt: -1, _id: -1 }), chunksCol.createIndex({ versionId: 1, index: 1 })]);
+  return {
+    async create(version, state) {
+      const count = Math.max(1, Math.ceil(state.byteLength / VERSION_CHUNK_BYTES));
+      // One at a time (a chunk may fill a batch); replacing makes a retried create harmless.
+      for (let index = 0; index < count; index++) {
+        const part = state.subarray(index * VERSION_CHUNK_BYTES, (index + 1) * VERSION_CHUNK_BYTES);
+        const _id = `${version.id}:${index}`;
+        await chunksCol.replaceOne({ _id }, { versionId: version.id, index, data: new Binary(part) }, { upsert: true });
+      }
+      await versions.insert(version, { chunks: count, bytes: state.byteLength });
+    },
+    list: (docId) => versions.find({ docId }, { createdAt: -1, _id: -1 }),
+    find: (docId, id) => versions.findOne({ _id: id, docId }),
+    async state(docId, id) {
+      const version = (await versions.collection.findOne({ _id: id, docId })) as Stored<VersionRecord, VersionInternal> | null;
+      if (!version) return null;
+      const chunks = await chunksCol.find({ versionId: id }).sort({ index: 1 }).toArray();
+      if (chunks.length !== version.chunks) throw new Error(`Version ${id} has ${chunks.length} of its ${version.chunks} chunks`);
+      const state = new Uint8Array(version.bytes);
+      let offset = 0;
+      for (const chunk of chunks) {
+        const part = bytes(chunk.data);
+        if (offset + part.byteLength > state.byteLength) throw new Error(`Version ${id} has more content than recorded`);
+        state.set(part, offset);
+        offset += part.byteLength;
+      }
+      if (offset !== version.bytes) throw new Error(`Version ${id} has ${offset} of its ${version.bytes} bytes`);
+      return state;
+    },
+  };
+}

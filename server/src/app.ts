@@ -28,6 +28,9 @@ import { NotificationService } from './notifications/service.js';
 import { sectionRoutes } from './sections/routes.js';
 import { SectionService } from './sections/service.js';
 import { migrateSectionReferences } from './sections/migrateReferences.js';
+import { HistoryService } from './history/service.js';
+import { historyRoutes } from './history/routes.js';
+import { recordHistoryBaselines } from './storage/historyBaseline.js';
 import { documentRoutes } from './documents/routes.js';
 import { meetingRoutes } from './meetings/routes.js';
 import { MeetingService } from './meetings/service.js';
@@ -101,7 +104,7 @@ const errorHandler =
     res.status(500).json(errorBody('internal', 'Something went wrong on the server. Try again; if it persists, tell an administrator.'));
   };
 
-function buildApp(ctx: AppContext, meetings: MeetingService, comments: CommentService, notifications: NotificationService, sections: SectionService): express.Express {
+function buildApp(ctx: AppContext, meetings: MeetingService, comments: CommentService, notifications: NotificationService, sections: SectionService, history: HistoryService): express.Express {
   const { config } = ctx;
   const app = express();
   app.disable('x-powered-by');
@@ -182,6 +185,7 @@ function buildApp(ctx: AppContext, meetings: MeetingService, comments: CommentSe
   api.use(commentRoutes(comments));
   api.use(notificationRoutes(notifications));
   api.use(sectionRoutes(sections));
+  api.use(historyRoutes(history));
   api.use((req) => {
     throw new NotFoundError(`There is no API route ${req.method} ${req.path}.`);
   });
@@ -204,6 +208,9 @@ export async function startServer(config: Config, options: ServerOptions = {}): 
   const logger = options.logger ?? pino({ level: config.logLevel });
   const store = options.store ?? (await openStore(config));
   await seedJaneWorkspaces(store);
+  // Documents written before history was kept start theirs with their current content (before serving, so it comes first).
+  const baselines = await recordHistoryBaselines(store);
+  if (baselines > 0) logger.info({ documents: baselines }, 'history baselines recorded');
   const accessEvents = new AccessEvents();
   const base: Omit<AppContext, 'liveDocuments'> = {
     config,
@@ -228,7 +235,11 @@ export async function startServer(config: Config, options: ServerOptions = {}): 
   const ctx: AppContext = { ...base, liveDocuments: collab.liveDocuments };
   const comments = new CommentService(store, notifications, ctx.liveDocuments);
   const sections = new SectionService(store, ctx.liveDocuments, ctx.accessEvents, notifications);
-  httpServer.on('request', buildApp(ctx, meetings, comments, notifications, sections));
+  const history = new HistoryService(store, ctx.liveDocuments, logger.child({ module: 'history' }), { pauseMs: config.versionPauseMs });
+  collab.onLeave((documentId, userId) => void history.recordVisit(documentId, userId).catch((error: unknown) => logger.warn({ err: error }, 'recording a visit failed')));
+  meetings.onMeeting((moment, meeting, by) => void history.meetingVersions(meeting, moment, by));
+  history.startAutomaticVersions();
+  httpServer.on('request', buildApp(ctx, meetings, comments, notifications, sections, history));
   const bus = collab.bus;
   if (bus) ctx.health.redis = () => (bus.ready ? 'connected' : 'disconnected');
   const realtime = await attachRealtime(ctx, httpServer, { meetings, comments, notifications }, { meetingGraceMs: config.meetingGraceMs });
@@ -262,6 +273,7 @@ export async function startServer(config: Config, options: ServerOptions = {}): 
         // Readiness goes off first, so that a load balancer stops sending new clients.
         ctx.health.draining = true;
         clearInterval(sessionSweep);
+        history.stop();
         ctx.liveSessions.close();
         await collab.close(timeoutMs);
         logger.info('shutdown: collaboration closed');

@@ -27,6 +27,7 @@ const EnvSchema = z.object({
   COLLAB_MAX_SOCKETS_PER_ACCOUNT: z.coerce.number().int().min(1).default(100),
   COLLAB_UPGRADES_PER_MINUTE: z.coerce.number().int().min(1).default(120),
   COMPACT_AFTER_UPDATES: intFrom(500),
+  VERSION_PAUSE_MS: intFrom(600_000),
   MEETING_GRACE_MS: intFrom(30_000),
   CLIENT_DIST: z.string().default(path.join(repoRoot, 'client', 'dist')),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
@@ -56,6 +57,8 @@ export interface Config {
   collabUpgradesPerMinute: number;
   docUnloadDelayMs: number;
   compactAfterUpdates: number;
+  /** Quiet time after edits before an automatic version of a document is taken. */
+  versionPauseMs: number;
   /** How long a meeting attendee may be disconnected before it counts as leaving. */
   meetingGraceMs: number;
   /** Built client to serve; null disables static serving (API-only tests). */
@@ -97,6 +100,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     collabUpgradesPerMinute: e.COLLAB_UPGRADES_PER_MINUTE,
     docUnloadDelayMs: e.DOC_UNLOAD_DELAY_MS,
     compactAfterUpdates: e.COMPACT_AFTER_UPDATES,
+    versionPauseMs: e.VERSION_PAUSE_MS,
     meetingGraceMs: e.MEETING_GRACE_MS,
     clientDist: e.CLIENT_DIST ? path.resolve(invocationDir(env), e.CLIENT_DIST) : null,
     logLevel: e.LOG_LEVEL,

@@ -5,5 +5,6 @@ export * from './schemas/countries.js';
 export * from './schemas/api.js';
 export * from './schemas/comments.js';
 export * from './schemas/sections.js';
+export * from './schemas/history.js';
 export type * from './schemas/responses.js';
 export * from './protocol/realtime.js';

@@ -52,6 +52,8 @@ export interface CollabServer {
   /** The server's write path into documents (restore, templates, migrations, imports). */
   readonly liveDocuments: LiveDocuments;
   connectionCount(): number;
+  /** Calls `listener` whenever a person's connection to a document closes (their visit ends: version history remembers what they saw). */
+  onLeave(listener: (documentId: string, userId: string) => void): void;
   /** Closes every connection and flushes; gives up waiting for the store after `timeoutMs`. */
   close(timeoutMs?: number): Promise<void>;
 }
@@ -84,6 +86,7 @@ export async function attachCollabServer(ctx: Omit<AppContext, 'liveDocuments'>,
   const collabConnections = new ConnectionCounter(config.collabMaxSocketsPerAccount);
   /** Per connection: stops watching its session. */
   const sessionWatches = new Map<CollabConnection, () => void>();
+  const leaveListeners: ((documentId: string, userId: string) => void)[] = [];
   const hooks = {
     onDocumentBroken: (doc: Parameters<DocumentRegistry['reload']>[0]) => registry.reload(doc),
     onClose: (connection: CollabConnection) => {
@@ -91,7 +94,10 @@ export async function attachCollabServer(ctx: Omit<AppContext, 'liveDocuments'>,
       sessionWatches.get(connection)?.();
       sessionWatches.delete(connection);
       const doc = connection.document;
-      if (doc) registry.release(doc, connection);
+      if (doc) {
+        registry.release(doc, connection);
+        for (const listener of leaveListeners) listener(connection.info.documentId, connection.info.userId);
+      }
     },
   };
 
@@ -243,6 +249,7 @@ export async function attachCollabServer(ctx: Omit<AppContext, 'liveDocuments'>,
     bus,
     liveDocuments,
     connectionCount: () => connections.size,
+    onLeave: (listener) => void leaveListeners.push(listener),
     async close(timeoutMs?: number) {
       closing = true;
       clearInterval(ping);

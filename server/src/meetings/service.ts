@@ -5,7 +5,7 @@
  */
 import { EventEmitter } from 'node:events';
 import type { MeetingState, StartMeetingRequest, UpdateMeetingRequest } from '@jane/shared';
-import type { Store, UserRecord } from '../storage/port.js';
+import type { MeetingRecord, Store, UserRecord } from '../storage/port.js';
 import { DuplicateKeyError } from '../storage/port.js';
 import { BadRequestError, ConflictError, NotFoundError } from '../errors.js';
 import { newId } from '../ids.js';
@@ -63,6 +63,18 @@ export class MeetingService extends EventEmitter<MeetingEventMap> {
     }
   }
 
+  private readonly meetingListeners: ((moment: 'start' | 'end', meeting: MeetingRecord, by: string) => void)[] = [];
+
+  /** Calls `listener` after a meeting starts or ends (version history takes "Before/After meeting" versions). */
+  onMeeting(listener: (moment: 'start' | 'end', meeting: MeetingRecord, by: string) => void): void {
+    this.meetingListeners.push(listener);
+  }
+
+  private async notify(moment: 'start' | 'end', meetingId: string, by: string): Promise<void> {
+    const meeting = await this.store.meetings.findById(meetingId);
+    if (meeting) for (const listener of this.meetingListeners) listener(moment, meeting, by);
+  }
+
   async start(user: UserRecord, workspaceId: string, request: StartMeetingRequest & { title: string }): Promise<MeetingState> {
     authorize((await requireWorkspaceAccess(this.store, user, workspaceId)).actor, 'meeting.run');
     await this.checkAgenda(workspaceId, request.agenda);
@@ -83,6 +95,7 @@ export class MeetingService extends EventEmitter<MeetingEventMap> {
       if (error instanceof DuplicateKeyError) throw new ConflictError('A meeting is already running in this workspace. Join it, or end it first.');
       throw error;
     }
+    await this.notify('start', id, user.id);
     return this.publish(id);
   }
 
@@ -104,6 +117,8 @@ export class MeetingService extends EventEmitter<MeetingEventMap> {
     const { meeting } = await this.access(user, meetingId, 'meeting.run');
     if (!(await this.store.meetings.end(meetingId, new Date().toISOString()))) {
       if (meeting.endedAt) throw new ConflictError('This meeting has already ended.');
+    } else {
+      await this.notify('end', meetingId, user.id);
     }
     return this.publish(meetingId);
   }

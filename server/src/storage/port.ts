@@ -166,7 +166,8 @@ export interface DocumentContentRepository {
    * writes as the backend allows — this is the group commit. Resolves only once the
    * data is durable; rejects without partial visibility guarantees being needed,
    * because Yjs updates are idempotent and a retry may append them again.
-   * Also records `updatedAt`/`updatedBy` on each document.
+   * Also records `updatedAt`/`updatedBy` on each document, and appends every update to
+   * the document's history (`HistoryRepository`) with its author and `at`.
    */
   append(batch: readonly PendingUpdate[], at: string): Promise<void>;
   /** Snapshot and the updates after it. Never invents an empty state on failure: it throws. */
@@ -368,6 +369,89 @@ export interface SectionRepository {
   events(documentId: string, sectionId?: string): Promise<SectionEventRecord[]>;
 }
 
+/**
+ * One authored change in a document's history: exactly the update the server accepted
+ * (what the update log got too), who sent it — from the server's session, never from the
+ * client — and when. History is kept apart from the load path: compaction folds the
+ * update log into the snapshot but never touches it.
+ */
+export interface HistoryEntry {
+  /** The entry's place in the document's history; opaque, ordered by the store. */
+  cursor: string;
+  docId: string;
+  /** The account that sent it (`SERVER_AUTHOR` for the server's own fixes and for the baseline). */
+  userId: string;
+  at: string;
+  data: Uint8Array;
+}
+
+export interface HistoryRange {
+  /** Entries after this cursor (null or absent: from the first). */
+  after?: string | null;
+  /** Entries up to and including this cursor (null or absent: to the latest). */
+  upTo?: string | null;
+}
+
+export interface HistoryRepository {
+  /** The entries of `range`, oldest first. (Entries are appended by `content.append`, in the same durable write.) */
+  list(docId: string, range?: HistoryRange): Promise<HistoryEntry[]>;
+  /** The cursor of the latest entry; null when the document has no history yet. */
+  latest(docId: string): Promise<string | null>;
+  /**
+   * For documents written before history was kept: records their current content as the
+   * first entry (by `SERVER_AUTHOR`), ordered before anything appended later. Does
+   * nothing when the document has history already. Returns whether it wrote.
+   */
+  ensureBaseline(docId: string, state: Uint8Array, at: string): Promise<boolean>;
+  /** Documents whose content exists but whose history is empty (for the baseline at start-up). */
+  documentsWithoutHistory(): Promise<string[]>;
+  /** Bytes the document's history takes (the entries' data), for the benchmark. */
+  bytes(docId: string): Promise<number>;
+}
+
+export type VersionKind = 'auto' | 'named' | 'meeting' | 'restore';
+
+/** A point in a document's history that people can return to and compare against. */
+export interface VersionRecord {
+  id: string;
+  docId: string;
+  kind: VersionKind;
+  name: string;
+  note: string | null;
+  createdAt: string;
+  /** Who named it, restored, or ran the meeting; `SERVER_AUTHOR` for automatic versions. */
+  createdBy: string;
+  /** The last history entry it includes (null: the document had no history). */
+  cursor: string | null;
+  meetingId: string | null;
+  /** Accounts whose changes it holds since the version before it, in order of first change. */
+  authors: string[];
+}
+
+export interface VersionRepository {
+  /** Stores the version and the document's content at it (`state`: a Yjs update of the whole document, chunked under 16 MB where needed). */
+  create(version: VersionRecord, state: Uint8Array): Promise<void>;
+  /** The document's versions, newest first, without their content. */
+  list(docId: string): Promise<VersionRecord[]>;
+  find(docId: string, id: string): Promise<VersionRecord | null>;
+  /** The content at a version (as given to `create`); null for an unknown version. */
+  state(docId: string, id: string): Promise<Uint8Array | null>;
+}
+
+/** Up to where a person has seen a document: the history cursor when they last left it. */
+export interface VisitRecord {
+  docId: string;
+  userId: string;
+  cursor: string | null;
+  at: string;
+}
+
+export interface VisitRepository {
+  /** Records (replaces) the person's last visit of the document. */
+  record(visit: VisitRecord): Promise<void>;
+  find(docId: string, userId: string): Promise<VisitRecord | null>;
+}
+
 export interface Store {
   readonly kind: 'sqlite' | 'mongo';
   readonly users: UserRepository;
@@ -381,6 +465,9 @@ export interface Store {
   readonly threads: ThreadRepository;
   readonly notifications: NotificationRepository;
   readonly sections: SectionRepository;
+  readonly history: HistoryRepository;
+  readonly versions: VersionRepository;
+  readonly visits: VisitRepository;
   /** Liveness probe for /api/health. */
   ping(): Promise<void>;
   close(): Promise<void>;

@@ -65,6 +65,9 @@ export interface ActionSubjects {
   'section.own': null;
   'section.setStatus': SectionMove;
   'section.editAgreed': SectionSubject;
+  'version.create': DocumentSubject;
+  'version.restore': DocumentSubject;
+  'version.restoreSection': DocumentSubject & SectionSubject;
   'thread.resolve': ThreadSubject;
   'comment.edit': CommentSubject;
   'comment.delete': CommentSubject;
@@ -113,6 +116,10 @@ const RULES: { [A in Action]: Rule<A> } = {
   },
   // Agreed text is changed only by those who may reopen the section.
   'section.editAgreed': (actor, section) => isChair(actor) || (actor.role === 'lead' && section.ownerId === actor.userId),
+  // Naming a version is for those who edit; restoring rewrites others' work: chairs, and leads for their own sections.
+  'version.create': (actor, document) => edits(actor) && !document.archived,
+  'version.restore': (actor, document) => isChair(actor) && !document.archived,
+  'version.restoreSection': (actor, subject) => !subject.archived && (isChair(actor) || (actor.role === 'lead' && subject.ownerId === actor.userId)),
   'thread.resolve': (actor, thread) => isMember(actor) && (thread.createdBy === actor.userId || archives(actor)),
   'comment.edit': (actor, comment) => isMember(actor) && comment.authorId === actor.userId,
   'comment.delete': (actor, comment) => isMember(actor) && comment.authorId === actor.userId,

@@ -20,6 +20,7 @@ import type {
 } from './api.js';
 import type { NotificationView, ThreadView, WorkspaceThread } from './comments.js';
 import type { MySectionView, SectionEventView, SectionProgressView, SectionView } from './sections.js';
+import type { ChangesView, VersionView } from './history.js';
 
 /* ---------------------------------------------------------------- accounts */
 
@@ -189,3 +190,26 @@ export interface MySectionsResponse {
 export interface MinutesResponse {
   document: DocumentMeta;
 }
+
+/* ---------------------------------------------------------------- history */
+
+/** `GET /api/documents/:id/versions`. */
+export interface VersionsResponse {
+  versions: VersionView[];
+}
+
+/** `POST /api/documents/:id/versions` (201), and `POST …/versions/:versionId/restore` (the restore's own version). */
+export interface VersionResponse {
+  version: VersionView;
+}
+
+/** `POST /api/documents/:id/versions/:versionId/restore`. */
+export interface RestoreResponse {
+  /** The version recording the restore. */
+  version: VersionView;
+  /** Whether the document changed (false: it already equalled the version). */
+  changed: boolean;
+}
+
+/** `GET /api/documents/:id/changes`. */
+export type ChangesResponse = ChangesView;

@@ -1,0 +1,333 @@
+/**
+ * Version history of documents: versions (automatic after a pause in editing, at the
+ * start and end of meetings, named by people, and one for every restore), the changes
+ * between two points with who made them (from the authored history the store keeps, see
+ * storage/port.ts `HistoryRepository`), "since my last visit", and restoring a version or
+ * one section of it through the server write path.
+ *
+ * A version is a cursor into the history plus the document's content at that cursor
+ * (built from the previous version's content and the entries in between, never from the
+ * live document, which may hold changes not stored yet). Who may do what: policy.ts
+ * (`version.create`, `version.restore`, `version.restoreSection`).
+ */
+import * as Y from 'yjs';
+import type { Logger } from 'pino';
+import { can, sectionsOf, DOCUMENT_FIELD, type ChangesView, type HistoryPerson, type VersionView } from '@jane/shared';
+import type { LiveDocuments } from '../collab/liveDocuments.js';
+import { BadRequestError, NotFoundError } from '../errors.js';
+import { newId } from '../ids.js';
+import { authorize, requireDocumentAccess, type DocumentAccess } from '../policies/authorize.js';
+import { SERVER_AUTHOR, type HistoryEntry, type MeetingRecord, type Store, type UserRecord, type VersionKind, type VersionRecord } from '../storage/port.js';
+import { changesBetween } from './changes.js';
+import { restoreBlocks, SectionNotInVersionError } from './restore.js';
+
+/** Orders two history cursors: decimal sequence numbers (SQLite) or ObjectId hex (MongoDB). */
+export function compareCursors(a: string | null, b: string | null): number {
+  if (a === b) return 0;
+  if (a === null) return -1;
+  if (b === null) return 1;
+  if (/^\d+$/.test(a) && /^\d+$/.test(b)) return a.length - b.length || (a < b ? -1 : 1);
+  return a < b ? -1 : 1;
+}
+
+export interface HistoryOptions {
+  /** Quiet time after edits before an automatic version is taken. */
+  pauseMs: number;
+}
+
+interface VersionInput {
+  kind: VersionKind;
+  name: string;
+  note?: string | null;
+  createdBy: string;
+  meetingId?: string | null;
+  /** Skip when nothing was stored since the latest version (automatic versions). */
+  onlyIfChanged?: boolean;
+}
+
+export class HistoryService {
+  private sweep: ReturnType<typeof setInterval> | null = null;
+
+  constructor(
+    private readonly store: Store,
+    private readonly live: LiveDocuments,
+    private readonly log: Logger,
+    private readonly options: HistoryOptions,
+  ) {}
+
+  /* ------------------------------------------------------------------ reading */
+
+  async list(user: UserRecord, documentId: string): Promise<VersionView[]> {
+    await requireDocumentAccess(this.store, user, documentId);
+    const versions = await this.store.versions.list(documentId);
+    const people = await this.people(versions.flatMap((v) => [v.createdBy, ...v.authors]));
+    return versions.map((v) => present(v, people));
+  }
+
+  /**
+   * The changes from `from` (a version id, `last-visit`, or `start`) to `to` (a version id
+   * or `current`), per section, attributed to the accounts that made them.
+   */
+  async changes(user: UserRecord, documentId: string, from: string, to: string): Promise<ChangesView> {
+    await requireDocumentAccess(this.store, user, documentId);
+    const end = to === 'current' ? { cursor: await this.store.history.latest(documentId), version: null } : await this.versionPoint(documentId, to, 'to');
+    let start: { cursor: string | null; version: VersionRecord | null; kind: ChangesView['from']['kind']; at: string | null };
+    if (from === 'last-visit') {
+      const visit = await this.store.visits.find(documentId, user.id);
+      start = { cursor: visit?.cursor ?? null, version: null, kind: visit ? 'last-visit' : 'start', at: visit?.at ?? null };
+    } else if (from === 'start') {
+      start = { cursor: null, version: null, kind: 'start', at: null };
+    } else {
+      const point = await this.versionPoint(documentId, from, 'from');
+      start = { ...point, kind: 'version', at: point.version.createdAt };
+    }
+    if (compareCursors(start.cursor, end.cursor) > 0) throw new BadRequestError('“from” must come before “to”: compare an older version with a newer one.');
+
+    // The earlier point: the latest version at or before it, plus the entries up to it.
+    const base = start.version ?? (await this.versionAtOrBefore(documentId, start.cursor));
+    const baseState = base ? await this.store.versions.state(documentId, base.id) : null;
+    const before = start.cursor === null ? [] : await this.store.history.list(documentId, { after: base?.cursor ?? null, upTo: start.cursor });
+    const window = await this.store.history.list(documentId, { after: start.cursor, upTo: end.cursor });
+    const sections = changesBetween(
+      start.cursor === null ? null : baseState,
+      before.map((e) => e.data),
+      window.map((e) => ({ userId: e.userId, data: e.data })),
+    );
+    const ids = sections.flatMap((s) => [...s.inserted, ...s.deleted].map((c) => c.userId));
+    const people = await this.people(ids);
+    return {
+      sections,
+      people: [...people.values()],
+      from: { kind: start.kind, versionId: start.version?.id ?? null, at: start.at },
+      to: { kind: end.version ? 'version' : 'current', versionId: end.version?.id ?? null },
+    };
+  }
+
+  /** Remembers up to where the person has seen the document (their visit ended). */
+  async recordVisit(documentId: string, userId: string): Promise<void> {
+    const cursor = await this.store.history.latest(documentId);
+    await this.store.visits.record({ docId: documentId, userId, cursor, at: new Date().toISOString() });
+  }
+
+  /* ------------------------------------------------------------------ versions */
+
+  /** A version named by a person ("Sent to the ERN board"). */
+  async createNamed(user: UserRecord, documentId: string, name: string, note: string | null): Promise<VersionView> {
+    const access = await requireDocumentAccess(this.store, user, documentId);
+    authorize(access.actor, 'version.create', access.document);
+    const version = await this.createVersion(documentId, { kind: 'named', name, note, createdBy: user.id });
+    return this.presentOne(version!);
+  }
+
+  /**
+   * Takes a version of the document as stored now. With `onlyIfChanged`, returns null
+   * when nothing was stored since the latest version.
+   */
+  async createVersion(documentId: string, input: VersionInput): Promise<VersionRecord | null> {
+    const cursor = await this.store.history.latest(documentId);
+    const previous = await this.versionAtOrBefore(documentId, cursor);
+    if (input.onlyIfChanged && (cursor === null || (previous && compareCursors(previous.cursor, cursor) === 0))) return null;
+    const entries = await this.store.history.list(documentId, { after: previous?.cursor ?? null, upTo: cursor });
+    const doc = new Y.Doc();
+    let state: Uint8Array;
+    try {
+      const base = previous ? await this.store.versions.state(documentId, previous.id) : null;
+      doc.transact(() => {
+        if (base) Y.applyUpdate(doc, base);
+        for (const entry of entries) Y.applyUpdate(doc, entry.data);
+      });
+      state = Y.encodeStateAsUpdate(doc);
+    } finally {
+      doc.destroy();
+    }
+    const version: VersionRecord = {
+      id: newId(),
+      docId: documentId,
+      kind: input.kind,
+      name: input.name,
+      note: input.note ?? null,
+      createdAt: new Date().toISOString(),
+      createdBy: input.createdBy,
+      cursor,
+      meetingId: input.meetingId ?? null,
+      authors: authorsOf(entries),
+    };
+    await this.store.versions.create(version, state);
+    return version;
+  }
+
+  /* ------------------------------------------------------------------ restore */
+
+  /**
+   * Restores a version, or one section of it, as a new change by `user` (through the
+   * write path: live for everyone, merged by offline copies), then records a `restore`
+   * version. Chairs restore whole versions; leads their own sections; agreed text only
+   * by those who may change it.
+   */
+  async restore(user: UserRecord, documentId: string, versionId: string, sectionId?: string): Promise<{ version: VersionView; changed: boolean }> {
+    const access = await requireDocumentAccess(this.store, user, documentId);
+    const source = await this.store.versions.find(documentId, versionId);
+    if (!source) throw new NotFoundError('This version does not exist.');
+    const sourceState = await this.store.versions.state(documentId, versionId);
+    if (!sourceState) throw new NotFoundError('This version does not exist.');
+    const records = await this.store.sections.listForDocument(documentId);
+    const recordOf = (id: string) => records.find((r) => r.sectionId === id);
+    if (sectionId) {
+      authorize(access.actor, 'version.restoreSection', { archived: access.document.archived, ownerId: recordOf(sectionId)?.ownerId ?? null });
+    } else {
+      authorize(access.actor, 'version.restore', access.document);
+    }
+
+    const versionDoc = new Y.Doc();
+    Y.applyUpdate(versionDoc, sourceState);
+    try {
+      // Agreed text stays agreed: a restore that would change it needs the right to change it.
+      const current = new Y.Doc();
+      try {
+        Y.applyUpdate(current, await this.live.currentState(documentId));
+        this.checkAgreed(access, current, versionDoc, records, sectionId);
+      } finally {
+        current.destroy();
+      }
+      let changed = false;
+      try {
+        ({ changed } = await this.live.change(documentId, user.id, (doc) => {
+          restoreBlocks(doc, versionDoc, sectionId);
+        }));
+      } catch (error) {
+        if (error instanceof SectionNotInVersionError) throw new BadRequestError(error.message);
+        throw error;
+      }
+      const sectionTitle = sectionId ? sectionsOf(versionDoc.getXmlFragment(DOCUMENT_FIELD)).find((s) => s.id === sectionId)?.title : null;
+      const version = await this.createVersion(documentId, {
+        kind: 'restore',
+        name: sectionTitle ? `Restored “${sectionTitle}” from “${source.name}”` : `Restored “${source.name}”`,
+        createdBy: user.id,
+      });
+      return { version: await this.presentOne(version!), changed };
+    } finally {
+      versionDoc.destroy();
+    }
+  }
+
+  private checkAgreed(access: DocumentAccess, current: Y.Doc, version: Y.Doc, records: Awaited<ReturnType<Store['sections']['listForDocument']>>, only?: string): void {
+    const now = sectionsOf(current.getXmlFragment(DOCUMENT_FIELD));
+    const then = sectionsOf(version.getXmlFragment(DOCUMENT_FIELD));
+    const text = (doc: Y.Doc, s: { start: number; end: number }) =>
+      doc
+        .getXmlFragment(DOCUMENT_FIELD)
+        .toArray()
+        .slice(s.start, s.end)
+        .map((b) => b.toString())
+        .join('');
+    for (const record of records) {
+      if (record.status !== 'agreed' || (only && record.sectionId !== only)) continue;
+      if (can(access.actor, 'section.editAgreed', { ownerId: record.ownerId })) continue;
+      const a = now.find((s) => s.id === record.sectionId);
+      if (!a) continue;
+      const b = then.find((s) => s.id === record.sectionId);
+      if (!b || text(current, a) !== text(version, b)) authorize(access.actor, 'section.editAgreed', { ownerId: record.ownerId });
+    }
+  }
+
+  /* ------------------------------------------------------------------ automatic versions */
+
+  /** Versions "Before meeting …" for the agenda's documents; "After meeting …" for those and every document edited during it. */
+  async meetingVersions(meeting: MeetingRecord, moment: 'start' | 'end', by: string): Promise<void> {
+    const agendaDocs = new Set(meeting.agenda.flatMap((item) => (item.documentId ? [item.documentId] : [])));
+    if (moment === 'end') {
+      for (const document of await this.store.documents.listForWorkspace(meeting.workspaceId)) {
+        if (!document.archived && document.updatedAt > meeting.startedAt) agendaDocs.add(document.id);
+      }
+    }
+    const name = `${moment === 'start' ? 'Before' : 'After'} meeting “${meeting.title}”`;
+    for (const documentId of agendaDocs) {
+      await this.createVersion(documentId, { kind: 'meeting', name, createdBy: by, meetingId: meeting.id }).catch((error: unknown) =>
+        this.log.warn({ err: error, documentId }, 'meeting version failed'),
+      );
+    }
+  }
+
+  /** Starts taking automatic versions of documents edited and then left quiet for `pauseMs`. */
+  startAutomaticVersions(): void {
+    const every = Math.max(200, Math.min(60_000, Math.floor(this.options.pauseMs / 2)));
+    let running = false;
+    this.sweep = setInterval(() => {
+      if (running) return;
+      running = true;
+      void this.takeAutomaticVersions()
+        .catch((error: unknown) => this.log.warn({ err: error }, 'automatic versions failed'))
+        .finally(() => (running = false));
+    }, every);
+    this.sweep.unref();
+  }
+
+  stop(): void {
+    if (this.sweep) clearInterval(this.sweep);
+  }
+
+  /** One pass: every document edited since its latest version and quiet for `pauseMs` gets an automatic version. */
+  async takeAutomaticVersions(now = Date.now()): Promise<number> {
+    let taken = 0;
+    for (const workspace of await this.store.workspaces.list()) {
+      for (const document of await this.store.documents.listForWorkspace(workspace.id)) {
+        if (document.updatedBy === null || Date.parse(document.updatedAt) > now - this.options.pauseMs) continue;
+        const [latest] = await this.store.versions.list(document.id);
+        if (latest && latest.createdAt >= document.updatedAt) continue;
+        const version = await this.createVersion(document.id, { kind: 'auto', name: 'Automatic version', createdBy: SERVER_AUTHOR, onlyIfChanged: true });
+        if (version) taken++;
+      }
+    }
+    return taken;
+  }
+
+  /* ------------------------------------------------------------------ helpers */
+
+  private async versionPoint(documentId: string, versionId: string, which: 'from' | 'to'): Promise<{ cursor: string | null; version: VersionRecord }> {
+    const version = await this.store.versions.find(documentId, versionId);
+    if (!version) throw new NotFoundError(`The “${which}” version does not exist.`);
+    return { cursor: version.cursor, version };
+  }
+
+  /** The latest version whose cursor is at or before `cursor`. */
+  private async versionAtOrBefore(documentId: string, cursor: string | null): Promise<VersionRecord | null> {
+    if (cursor === null) return null;
+    let best: VersionRecord | null = null;
+    for (const version of await this.store.versions.list(documentId)) {
+      if (version.cursor === null || compareCursors(version.cursor, cursor) > 0) continue;
+      if (!best || compareCursors(version.cursor, best.cursor) > 0) best = version;
+    }
+    return best;
+  }
+
+  private async people(ids: readonly string[]): Promise<Map<string, HistoryPerson>> {
+    const wanted = [...new Set(ids)].filter((id) => id !== SERVER_AUTHOR);
+    const users = await this.store.users.findManyByIds(wanted);
+    return new Map(users.map((u) => [u.id, { userId: u.id, name: u.name, country: u.country }]));
+  }
+
+  private async presentOne(version: VersionRecord): Promise<VersionView> {
+    return present(version, await this.people([version.createdBy, ...version.authors]));
+  }
+}
+
+/** Accounts in the order of their first entry (the server's own fixes left out). */
+function authorsOf(entries: readonly HistoryEntry[]): string[] {
+  return [...new Set(entries.map((e) => e.userId))].filter((id) => id !== SERVER_AUTHOR);
+}
+
+function present(version: VersionRecord, people: Map<string, HistoryPerson>): VersionView {
+  return {
+    id: version.id,
+    name: version.name,
+    note: version.note,
+    kind: version.kind,
+    createdAt: version.createdAt,
+    createdBy: people.get(version.createdBy) ?? null,
+    authors: version.authors.flatMap((id) => {
+      const person = people.get(id);
+      return person ? [person] : [];
+    }),
+    meetingId: version.meetingId,
+  };
+}

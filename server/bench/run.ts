@@ -32,9 +32,10 @@ import { runLatency } from './workloads/latency.js';
 import { runMemory } from './workloads/memory.js';
 import { runPresence } from './workloads/presence.js';
 import { runSectionLocks } from './workloads/sectionLocks.js';
+import { runHistoryBench } from './workloads/history.js';
 import { runThroughput } from './workloads/throughput.js';
 
-type Workload = 'a' | 'b' | 'c' | 'd' | 'p' | 'x' | 'l';
+type Workload = 'a' | 'b' | 'c' | 'd' | 'p' | 'x' | 'l' | 'h';
 
 const benchDir = path.dirname(fileURLToPath(import.meta.url));
 const quick = process.env.BENCH_QUICK === '1';
@@ -57,7 +58,7 @@ function intFromEnv(name: string, fallback: number): number {
 }
 
 const servers = listFromEnv<ServerId>('BENCH_SERVERS', ALL_SERVERS);
-const workloads = listFromEnv<Workload>('BENCH_WORKLOADS', ['a', 'b', 'c', 'd', 'p', 'x', 'l']);
+const workloads = listFromEnv<Workload>('BENCH_WORKLOADS', ['a', 'b', 'c', 'd', 'p', 'x', 'l', 'h']);
 const settings = {
   quick,
   latency: { warmup: quick ? 100 : 200, edits: quick ? 500 : 2_000 },
@@ -78,6 +79,7 @@ const settings = {
   coldOpen: { updates: intFromEnv('BENCH_HISTORY', quick ? 20_000 : 100_000), opens: quick ? 3 : 5 },
   memory: { documents: intFromEnv('BENCH_MEM_DOCS', quick ? 50 : 200) },
   sectionLocks: { updates: quick ? 500 : 3_000 },
+  history: { edits: quick ? 2_000 : 10_000, repeats: quick ? 3 : 7 },
   presence: { clients: intFromEnv('BENCH_PRESENCE_CLIENTS', quick ? 200 : 500), intervalSeconds: 2, warmupSeconds: quick ? 3 : 5, measureSeconds: quick ? 8 : 20 },
   profile: process.env.BENCH_PROFILE === '1',
   /** Non-default configuration of our server (diagnostics only; the table is then not the user configuration). */
@@ -192,6 +194,17 @@ async function main(): Promise<void> {
         failed = true;
         entry.errors.l = error instanceof Error ? error.message : String(error);
         log(`  (l) FAILED: ${entry.errors.l}`);
+      }
+    }
+    if (id === 'jane' && workloads.includes('h')) {
+      log('  (h) version history …');
+      try {
+        entry.history = await runHistoryBench(settings.history);
+        if (!entry.history.correct) throw new Error('changes did not credit every edit to its author');
+      } catch (error) {
+        failed = true;
+        entry.errors.h = error instanceof Error ? error.message : String(error);
+        log(`  (h) FAILED: ${entry.errors.h}`);
       }
     }
     if (id === 'jane' && workloads.includes('x')) {

@@ -4,6 +4,7 @@ import type { ServerId, ServerSpec } from './servers.js';
 import type { ColdOpenResult } from '../workloads/coldOpen.js';
 import type { CrossInstanceResult } from '../workloads/crossInstance.js';
 import type { SectionLockResult } from '../workloads/sectionLocks.js';
+import type { HistoryBenchResult } from '../workloads/history.js';
 import type { LatencyResult } from '../workloads/latency.js';
 import type { MemoryResult } from '../workloads/memory.js';
 import type { PresenceResult } from '../workloads/presence.js';
@@ -19,8 +20,9 @@ export interface ServerResults {
   presence?: PresenceResult;
   crossInstance?: CrossInstanceResult;
   sectionLocks?: SectionLockResult;
+  history?: HistoryBenchResult;
   profile?: Partial<Record<'a' | 'b', ProfileSummary>>;
-  errors: Partial<Record<'a' | 'b' | 'c' | 'd' | 'p' | 'x' | 'l', string>>;
+  errors: Partial<Record<'a' | 'b' | 'c' | 'd' | 'p' | 'x' | 'l' | 'h', string>>;
 }
 
 export interface BenchResults {
@@ -95,6 +97,7 @@ export function renderReport(results: BenchResults): string {
   out.push(...renderPresence(results));
   out.push(...renderCrossInstance(results));
   out.push(...renderSectionLocks(results));
+  out.push(...renderHistory(results));
   out.push(...renderGoals(results));
   out.push('');
   out.push('### How each number is measured');
@@ -171,6 +174,28 @@ function renderSectionLocks(results: BenchResults): string[] {
     '| blocks | case | updates | µs mean / p50 / p99 |',
     '|---|---|---|---|',
     ...l.cases.map((c) => `| ${c.blocks} | ${c.scenario} | ${c.updates} | ${us(c.usPerUpdate.mean)} / ${us(c.usPerUpdate.p50)} / ${us(c.usPerUpdate.p99)} |`),
+    '',
+  ];
+}
+
+function renderHistory(results: BenchResults): string[] {
+  const ours = results.servers.jane;
+  if (ours?.errors.h) return [`Version history (h): error: ${ours.errors.h.split('\n')[0]}`, ''];
+  const h = ours?.history;
+  if (!h) return [];
+  const kib = (b: number) => `${(b / 1024).toFixed(1)} KiB`;
+  const verdict = (ok: boolean) => (ok ? '**PASS**' : '**FAIL**');
+  return [
+    '### Version history (ours, in process, SQLite)',
+    '',
+    `A 50-page document (${h.documentChars.toLocaleString('en')} characters of XML), then ${h.edits.toLocaleString('en')} one-character edits by two people between two versions.`,
+    '',
+    '| measure | result | goal |',
+    '|---|---|---|',
+    `| extra storage (history) per 1,000 edits | ${kib(h.historyBytesPer1000Edits)} (history ${kib(h.historyBytes)}; load path after compaction ${kib(h.loadPathBytes)}) | — |`,
+    `| list versions, p50 / max | ${h.listVersionsMs.p50.toFixed(1)} / ${h.listVersionsMs.max.toFixed(1)} ms | < 100 ms: ${verdict(h.listVersionsMs.max < 100)} |`,
+    `| changes between the versions, p50 / max | ${h.changesMs.p50.toFixed(0)} / ${h.changesMs.max.toFixed(0)} ms | < 500 ms: ${verdict(h.changesMs.p50 < 500)} |`,
+    `| cold open with the history kept, p50 / max | ${h.coldOpenMs.p50.toFixed(1)} / ${h.coldOpenMs.max.toFixed(1)} ms | < 50 ms: ${verdict(h.coldOpenMs.p50 < 50)} |`,
     '',
   ];
 }

@@ -120,3 +120,53 @@ export function contentUpdate(blocks: readonly ContentBlock[]): Uint8Array {
   doc.destroy();
   return update;
 }
+
+/* ---------------------------------------------------------------- from Yjs */
+
+function attributesToMarks(attributes: Record<string, unknown> | undefined): ContentMark[] | undefined {
+  if (!attributes) return undefined;
+  const marks: ContentMark[] = [];
+  for (const [type, value] of Object.entries(attributes)) {
+    if (value === null || value === undefined) continue;
+    const attrs = typeof value === 'object' && Object.keys(value as object).length > 0 ? { ...(value as Record<string, unknown>) } : undefined;
+    marks.push(attrs ? { type, attrs } : { type });
+  }
+  return marks.length > 0 ? marks : undefined;
+}
+
+function textNodes(text: Y.XmlText): ContentText[] {
+  const nodes: ContentText[] = [];
+  for (const op of text.toDelta() as { insert: unknown; attributes?: Record<string, unknown> }[]) {
+    if (typeof op.insert !== 'string' || op.insert === '') continue;
+    const marks = attributesToMarks(op.attributes);
+    nodes.push({ type: 'text', text: op.insert, ...(marks ? { marks } : {}) });
+  }
+  return nodes;
+}
+
+function fromElement(element: Y.XmlElement): ContentBlock {
+  const attrs = element.getAttributes() as Record<string, unknown>;
+  const content: ContentNode[] = [];
+  for (const child of element.toArray()) {
+    if (child instanceof Y.XmlText) content.push(...textNodes(child));
+    else if (child instanceof Y.XmlElement) content.push(fromElement(child));
+  }
+  return {
+    type: element.nodeName,
+    ...(Object.keys(attrs).length > 0 ? { attrs: { ...attrs } } : {}),
+    ...(content.length > 0 ? { content } : {}),
+  };
+}
+
+/**
+ * The inverse of {@link toYXml}: the ProseMirror JSON of a Yjs document fragment (what
+ * the editor shows), text with its marks, every block with its attributes. Exports work
+ * from this.
+ */
+export function fromYXml(fragment: Y.XmlFragment | Y.XmlElement): ContentBlock[] {
+  const blocks: ContentBlock[] = [];
+  for (const child of fragment.toArray()) {
+    if (child instanceof Y.XmlElement) blocks.push(fromElement(child));
+  }
+  return blocks;
+}

@@ -15,7 +15,7 @@ import type { CreateDocumentRequest, DocumentMeta, Member, Role, SectionProgress
 import { api, type WorkspaceResponse } from '../api';
 import { subscribeRealtime } from '../realtime/subscribeRealtime';
 
-const NO_ABILITIES: WorkspaceAbilities = { createDocuments: false, comment: false, manageMembers: false, runMeetings: false };
+const NO_ABILITIES: WorkspaceAbilities = { createDocuments: false, comment: false, manageMembers: false, runMeetings: false, agreeSections: false };
 
 const byName = (a: Member, b: Member) => a.name.localeCompare(b.name);
 

@@ -151,6 +151,8 @@ export interface WorkspaceAbilities {
   manageMembers: boolean;
   runMeetings: boolean;
   comment: boolean;
+  /** Agree anyone's sections (what "Waiting for me" on the home page is for). */
+  agreeSections: boolean;
 }
 
 export function workspaceAbilities(actor: Actor): WorkspaceAbilities {
@@ -159,6 +161,7 @@ export function workspaceAbilities(actor: Actor): WorkspaceAbilities {
     manageMembers: can(actor, 'workspace.manageMembers'),
     runMeetings: can(actor, 'workspace.runMeetings'),
     comment: isMember(actor),
+    agreeSections: can(actor, 'section.setStatus', { ownerId: null, from: 'in-review', to: 'agreed' }),
   };
 }
 
@@ -175,6 +178,8 @@ export interface DocumentAbilities {
   resolveAnyThread: boolean;
   /** Resolve and reopen the threads one started. */
   resolveOwnThreads: boolean;
+  /** Restore a whole version of it (chairs, not archived). */
+  restoreVersions: boolean;
 }
 
 export function documentAbilities(actor: Actor, document: DocumentSubject): DocumentAbilities {
@@ -185,6 +190,7 @@ export function documentAbilities(actor: Actor, document: DocumentSubject): Docu
     comment: can(actor, 'document.comment', document),
     resolveAnyThread: can(actor, 'thread.resolve', { createdBy: NOBODY }),
     resolveOwnThreads: can(actor, 'thread.resolve', { createdBy: actor.userId }),
+    restoreVersions: can(actor, 'version.restore', document),
   };
 }
 

@@ -6,11 +6,13 @@
 import type {
   AcceptInvitationRequest,
   AdminUsersResponse,
+  ChangesResponse,
   CommentDeletedResponse,
   CreateDocumentRequest,
   CreateInvitationRequest,
   CreateThreadRequest,
   CreateUserRequest,
+  CreateVersionRequest,
   CreateWorkspaceRequest,
   DocumentChangedResponse,
   DocumentResponse,
@@ -27,6 +29,7 @@ import type {
   MySectionsResponse,
   NotificationsResponse,
   PeopleResponse,
+  RestoreResponse,
   Role,
   SectionActivityResponse,
   SectionProgressResponse,
@@ -42,6 +45,8 @@ import type {
   UpdateUserRequest,
   UpdateWorkspaceRequest,
   UserResponse,
+  VersionResponse,
+  VersionsResponse,
   WorkspaceChangedResponse,
   WorkspaceResponse,
   WorkspacesResponse,
@@ -54,6 +59,7 @@ export { ApiError, errorMessage } from './http';
 export type {
   AdminUser,
   AdminUsersResponse,
+  ChangesResponse,
   CommentDeletedResponse,
   DocumentChangedResponse,
   DocumentResponse,
@@ -69,6 +75,7 @@ export type {
   MySectionsResponse,
   NotificationsResponse,
   PeopleResponse,
+  RestoreResponse,
   SectionActivityResponse,
   SectionProgressResponse,
   SectionResponse,
@@ -78,6 +85,8 @@ export type {
   ThreadStatusFilter,
   UnreadCountResponse,
   UserResponse,
+  VersionResponse,
+  VersionsResponse,
   WorkspaceChangedResponse,
   WorkspaceResponse,
   WorkspacesResponse,
@@ -121,6 +130,16 @@ export const api = {
     http.get<SectionActivityResponse>(`/api/documents/${id(documentId)}/sections/${id(sectionId)}/activity`),
   sectionProgress: (workspaceId: string) => http.get<SectionProgressResponse>(`/api/workspaces/${id(workspaceId)}/sections/progress`),
   mySections: () => http.get<MySectionsResponse>('/api/me/sections'),
+
+  /** The document's versions, newest first. */
+  versions: (documentId: string) => http.get<VersionsResponse>(`/api/documents/${id(documentId)}/versions`),
+  createVersion: (documentId: string, body: CreateVersionRequest) => http.post<VersionResponse>(`/api/documents/${id(documentId)}/versions`, body),
+  /** Who changed what, per section, from `from` (a version id, `last-visit` or `start`) to `to` (a version id or `current`). */
+  changes: (documentId: string, from: string, to: string = 'current') =>
+    http.get<ChangesResponse>(`/api/documents/${id(documentId)}/changes?from=${id(from)}&to=${id(to)}`),
+  /** Restores a whole version, or only one section of it. */
+  restoreVersion: (documentId: string, versionId: string, sectionId?: string) =>
+    http.post<RestoreResponse>(`/api/documents/${id(documentId)}/versions/${id(versionId)}/restore`, sectionId ? { sectionId } : {}),
 
   documentThreads: (documentId: string) => http.get<DocumentThreadsResponse>(`/api/documents/${id(documentId)}/threads`),
   createThread: (documentId: string, body: CreateThreadRequest) => http.post<ThreadResponse>(`/api/documents/${id(documentId)}/threads`, body),

@@ -8,7 +8,7 @@ import { nextTick, ref, type Ref } from 'vue';
 import type { DocumentLayout } from './documentLayout';
 
 /** The side panel's tabs, in order. */
-export const SIDE_TABS = ['comments', 'people'] as const;
+export const SIDE_TABS = ['comments', 'people', 'history'] as const;
 export type SideTab = (typeof SIDE_TABS)[number];
 
 export interface DocumentPanels {

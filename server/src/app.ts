@@ -30,6 +30,7 @@ import { SectionService } from './sections/service.js';
 import { migrateSectionReferences } from './sections/migrateReferences.js';
 import { HistoryService } from './history/service.js';
 import { historyRoutes } from './history/routes.js';
+import { exportRoutes } from './export/document/routes.js';
 import { recordHistoryBaselines } from './storage/historyBaseline.js';
 import { documentRoutes } from './documents/routes.js';
 import { meetingRoutes } from './meetings/routes.js';
@@ -186,6 +187,7 @@ function buildApp(ctx: AppContext, meetings: MeetingService, comments: CommentSe
   api.use(notificationRoutes(notifications));
   api.use(sectionRoutes(sections));
   api.use(historyRoutes(history));
+  api.use(exportRoutes(ctx.store));
   api.use((req) => {
     throw new NotFoundError(`There is no API route ${req.method} ${req.path}.`);
   });

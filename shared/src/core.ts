@@ -19,5 +19,6 @@ export type * from './schemas/api.js';
 export type * from './schemas/comments.js';
 export type * from './schemas/sections.js';
 export type * from './schemas/history.js';
+export type * from './schemas/imports.js';
 export type * from './schemas/responses.js';
 export type * from './protocol/realtime.js';

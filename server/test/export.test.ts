@@ -284,6 +284,9 @@ describe('document export', () => {
     expect(nodes(ast, 'Emph').map(astText)).toContain('italic words');
     expect(nodes(ast, 'Strikeout').map(astText)).toContain('struck words');
     expect(nodes(ast, 'Underline').map(astText)).toContain('underlined words');
+    expect(nodes(ast, 'Code').map(astText)).toContain('code()');
+    expect(nodes(ast, 'CodeBlock').map((c) => c.c[1])).toEqual(['const weight = 40;\nreturn weight;']);
+    expect(astText(nodes(ast, 'BlockQuote'))).toBe('A quotation from the regulation.');
 
     // mammoth: the same document through a third reader.
     const { value: html } = await mammoth.convertToHtml({ buffer: response.body });

@@ -148,7 +148,7 @@ class DocxWriter {
       strike: Boolean(markOf(node, 'strike')) || undefined,
       underline: markOf(node, 'underline') ? {} : undefined,
       ...(code ? { font: MONO, size: 19, shading: extra.mono ? undefined : { type: ShadingType.CLEAR, fill: 'EEF0F3', color: 'auto' } } : {}),
-      ...(isSafeHref(href) ? { style: 'Hyperlink' } : {}),
+      ...(isSafeHref(href) ? { style: 'Hyperlink' } : code && !extra.mono ? { style: 'VerbatimChar' } : {}),
     });
   }
 
@@ -273,7 +273,7 @@ class DocxWriter {
         return this.blocks(node.content ?? [], { ...context, quote: true });
       case 'codeBlock': {
         const children = [...this.leading(), ...this.inline(node.content ?? [], { mono: true })];
-        return [new Paragraph({ style: 'Code', children })];
+        return [new Paragraph({ style: 'SourceCode', children })];
       }
       case 'horizontalRule':
         return [new Paragraph({ border: { bottom: { style: BorderStyle.SINGLE, size: 6, color: '9AA5B1', space: 1 } }, spacing: { after: 240 }, children: [] })];
@@ -394,11 +394,13 @@ export async function renderDocx(input: ExportInput): Promise<Buffer> {
       },
       paragraphStyles: [
         { id: 'Quote', name: 'Quote', basedOn: 'Normal', next: 'Normal', quickFormat: true, run: { italics: true, color: '39414D' }, paragraph: { indent: { left: 567, right: 567 }, border: { left: { style: BorderStyle.SINGLE, size: 18, color: '9AA5B1', space: 8 } } } },
-        { id: 'Code', name: 'Code', basedOn: 'Normal', next: 'Normal', quickFormat: true, run: { font: MONO, size: 19 }, paragraph: { spacing: { after: 160, line: 240 }, shading: { type: ShadingType.CLEAR, fill: 'F3F5F8', color: 'auto' }, indent: { left: 113, right: 113 } } },
+        { id: 'SourceCode', name: 'Source Code', basedOn: 'Normal', next: 'Normal', quickFormat: true, run: { font: MONO, size: 19 }, paragraph: { spacing: { after: 160, line: 240 }, shading: { type: ShadingType.CLEAR, fill: 'F3F5F8', color: 'auto' }, indent: { left: 113, right: 113 } } },
         { id: 'SectionStatus', name: 'Section status', basedOn: 'Normal', next: 'Normal', quickFormat: true, run: { italics: true, size: 18, color: GREY }, paragraph: { spacing: { after: 120 }, keepNext: true } },
         { id: 'TableText', name: 'Table text', basedOn: 'Normal', next: 'TableText', quickFormat: true, run: { size: 19 }, paragraph: { spacing: { before: 0, after: 0, line: 252 } } },
         { id: 'TableHeading', name: 'Table heading', basedOn: 'TableText', next: 'TableText', quickFormat: true, run: { bold: true }, paragraph: { keepNext: true } },
       ],
+      // The names pandoc and Word know code by.
+      characterStyles: [{ id: 'VerbatimChar', name: 'Verbatim Char', run: { font: MONO, size: 19 } }],
     },
     sections: [
       {

@@ -664,6 +664,21 @@ export const en = {
   'history.naming': 'Saving…',
   'history.named': 'Version “{name}” saved.',
   'history.nameFailed': 'The version could not be saved.',
+
+  // export
+  'export.open': 'Export',
+  'export.title': 'Export this document',
+  'export.options': 'Include',
+  'export.includeComments': 'Include open comments',
+  'export.includeStatus': 'Include section status',
+  'export.commentsHint': 'Open comments are added to Word files only, as Word comments.',
+  'export.document': 'Document (as saved)',
+  'export.docx': 'Word (DOCX)',
+  'export.html': 'Web page (HTML)',
+  'export.markdown': 'Markdown',
+  'export.matrix': 'Comment-resolution matrix',
+  'export.matrixDocx': 'Comment matrix (DOCX)',
+  'export.matrixCsv': 'Comment matrix (CSV)',
 } as const;
 
 export type MessageKey = keyof typeof en;

@@ -33,6 +33,7 @@ import { historyRoutes } from './history/routes.js';
 import { exportRoutes } from './export/document/routes.js';
 import { recordHistoryBaselines } from './storage/historyBaseline.js';
 import { documentRoutes } from './documents/routes.js';
+import { importRoutes } from './import/routes.js';
 import { meetingRoutes } from './meetings/routes.js';
 import { MeetingService } from './meetings/service.js';
 import { attachRealtime, type RealtimeServer } from './realtime/realtimeServer.js';
@@ -181,6 +182,8 @@ function buildApp(ctx: AppContext, meetings: MeetingService, comments: CommentSe
   api.use(authRoutes(ctx));
   api.use(workspaceRoutes(ctx));
   api.use(documentRoutes(ctx));
+  // Multipart (the JSON parser leaves it alone), after the session, origin and REST-budget checks.
+  api.use(importRoutes(ctx));
   api.use(userAdminRoutes(ctx));
   api.use(meetingRoutes(ctx, meetings));
   api.use(commentRoutes(comments));

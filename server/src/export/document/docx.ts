@@ -19,6 +19,7 @@ import {
   Header,
   HeadingLevel,
   LevelFormat,
+  LineRuleType,
   Packer,
   PageBreak,
   PageNumber,
@@ -44,6 +45,7 @@ import {
   longDate,
   markOf,
   personLabel,
+  plainText,
   statusLine,
   versionLabel,
   type ContentBlock,
@@ -288,11 +290,22 @@ class DocxWriter {
     const rows = (node.content ?? []).filter((row): row is ContentBlock => !isText(row) && row.type === 'tableRow');
     const cellsOf = (row: ContentBlock) => (row.content ?? []).filter((cell): cell is ContentBlock => !isText(cell));
     const columns = Math.max(1, ...rows.map((row) => cellsOf(row).reduce((sum, cell) => sum + intAttr(cell, 'colspan', 1, 63), 0)));
-    const columnWidth = Math.floor(TEXT_WIDTH / columns);
+    // Columns as wide as their longest text suggests (within limits), filling the text width.
+    const weights = Array<number>(columns).fill(10);
+    for (const row of rows) {
+      let column = 0;
+      for (const cell of cellsOf(row)) {
+        const span = intAttr(cell, 'colspan', 1, 63);
+        if (span === 1 && column < columns) weights[column] = Math.max(weights[column]!, Math.min(40, plainText(cell).length + 3));
+        column += span;
+      }
+    }
+    const total = weights.reduce((a, b) => a + b, 0);
+    const widths = weights.map((weight) => Math.floor((TEXT_WIDTH * weight) / total));
     const border = { style: BorderStyle.SINGLE, size: 4, color: '9AA5B1' };
     return new Table({
       width: { size: TEXT_WIDTH, type: WidthType.DXA },
-      columnWidths: Array<number>(columns).fill(columnWidth),
+      columnWidths: widths,
       layout: TableLayoutType.FIXED,
       borders: { top: border, bottom: border, left: border, right: border, insideHorizontal: border, insideVertical: border },
       rows: rows.map((row, index) => {
@@ -300,13 +313,14 @@ class DocxWriter {
         return new TableRow({
           tableHeader: header && index === 0 ? true : undefined,
           cantSplit: true,
-          children: cellsOf(row).map((cell) => {
+          children: cellsOf(row).map((cell, cellIndex, cells) => {
+            const first = cells.slice(0, cellIndex).reduce((sum, c) => sum + intAttr(c, 'colspan', 1, 63), 0);
             const colspan = intAttr(cell, 'colspan', 1, 63);
             const rowspan = intAttr(cell, 'rowspan', 1, 1000);
             const isHeader = cell.type === 'tableHeader';
             const content = this.blocks(cell.content ?? [], { inCell: isHeader ? 'header' : 'body' });
             return new TableCell({
-              width: { size: columnWidth * colspan, type: WidthType.DXA },
+              width: { size: widths.slice(first, first + colspan).reduce((a, b) => a + b, 0) || widths[0]!, type: WidthType.DXA },
               ...(colspan > 1 ? { columnSpan: colspan } : {}),
               ...(rowspan > 1 ? { rowSpan: rowspan } : {}),
               ...(isHeader ? { shading: { type: ShadingType.CLEAR, fill: 'E3E9F4', color: 'auto' } } : {}),
@@ -384,8 +398,8 @@ export async function renderDocx(input: ExportInput): Promise<Buffer> {
     numbering: { config: writer.numbering },
     styles: {
       default: {
-        document: { run: { font: FONT, size: 21 }, paragraph: { spacing: { after: 120, line: 276 } } },
-        title: { run: { font: FONT, size: 52, bold: true, color: '1B1F24' }, paragraph: { spacing: { after: 120 } } },
+        document: { run: { font: FONT, size: 21 }, paragraph: { spacing: { after: 120, line: 276, lineRule: LineRuleType.AUTO } } },
+        title: { run: { font: FONT, size: 52, bold: true, color: '1B1F24' }, paragraph: { spacing: { after: 120, line: 252, lineRule: LineRuleType.AUTO } } },
         heading1: { run: { font: FONT, size: 32, bold: true, color: BLUE }, paragraph: { spacing: { before: 360, after: 120 }, keepNext: true, keepLines: true, outlineLevel: 0 } },
         heading2: { run: { font: FONT, size: 26, bold: true, color: BLUE }, paragraph: { spacing: { before: 300, after: 100 }, keepNext: true, keepLines: true, outlineLevel: 1 } },
         heading3: { run: { font: FONT, size: 23, bold: true, color: '1B1F24' }, paragraph: { spacing: { before: 240, after: 80 }, keepNext: true, keepLines: true, outlineLevel: 2 } },
@@ -394,9 +408,9 @@ export async function renderDocx(input: ExportInput): Promise<Buffer> {
       },
       paragraphStyles: [
         { id: 'Quote', name: 'Quote', basedOn: 'Normal', next: 'Normal', quickFormat: true, run: { italics: true, color: '39414D' }, paragraph: { indent: { left: 567, right: 567 }, border: { left: { style: BorderStyle.SINGLE, size: 18, color: '9AA5B1', space: 8 } } } },
-        { id: 'SourceCode', name: 'Source Code', basedOn: 'Normal', next: 'Normal', quickFormat: true, run: { font: MONO, size: 19 }, paragraph: { spacing: { after: 160, line: 240 }, shading: { type: ShadingType.CLEAR, fill: 'F3F5F8', color: 'auto' }, indent: { left: 113, right: 113 } } },
+        { id: 'SourceCode', name: 'Source Code', basedOn: 'Normal', next: 'Normal', quickFormat: true, run: { font: MONO, size: 19 }, paragraph: { spacing: { after: 160, line: 240, lineRule: LineRuleType.AUTO }, shading: { type: ShadingType.CLEAR, fill: 'F3F5F8', color: 'auto' }, indent: { left: 113, right: 113 } } },
         { id: 'SectionStatus', name: 'Section status', basedOn: 'Normal', next: 'Normal', quickFormat: true, run: { italics: true, size: 18, color: GREY }, paragraph: { spacing: { after: 120 }, keepNext: true } },
-        { id: 'TableText', name: 'Table text', basedOn: 'Normal', next: 'TableText', quickFormat: true, run: { size: 19 }, paragraph: { spacing: { before: 0, after: 0, line: 252 } } },
+        { id: 'TableText', name: 'Table text', basedOn: 'Normal', next: 'TableText', quickFormat: true, run: { size: 19 }, paragraph: { spacing: { before: 0, after: 0, line: 252, lineRule: LineRuleType.AUTO } } },
         { id: 'TableHeading', name: 'Table heading', basedOn: 'TableText', next: 'TableText', quickFormat: true, run: { bold: true }, paragraph: { keepNext: true } },
       ],
       // The names pandoc and Word know code by.

@@ -18,6 +18,7 @@ import type {
   DocumentResponse,
   DocumentsResponse,
   DocumentThreadsResponse,
+  ImportDocumentResponse,
   InvitationPreviewResponse,
   InvitationResponse,
   InvitationsResponse,
@@ -65,6 +66,7 @@ export type {
   DocumentResponse,
   DocumentsResponse,
   DocumentThreadsResponse,
+  ImportDocumentResponse,
   InvitationPreviewResponse,
   InvitationResponse,
   InvitationsResponse,
@@ -119,6 +121,13 @@ export const api = {
   documents: (workspaceId: string) => http.get<DocumentsResponse>(`/api/workspaces/${id(workspaceId)}/documents`),
   createDocument: (workspaceId: string, body: CreateDocumentRequest) =>
     http.post<DocumentChangedResponse>(`/api/workspaces/${id(workspaceId)}/documents`, body),
+  /** A new document from a Word (.docx) or Markdown (.md) file, with the report of what was kept and dropped. */
+  importDocument: (workspaceId: string, file: File, title?: string) => {
+    const form = new FormData();
+    form.append('file', file, file.name);
+    if (title?.trim()) form.append('title', title.trim());
+    return http.post<ImportDocumentResponse>(`/api/workspaces/${id(workspaceId)}/documents/import`, form);
+  },
   document: (documentId: string) => http.get<DocumentResponse>(`/api/documents/${id(documentId)}`),
   updateDocument: (documentId: string, body: UpdateDocumentRequest) =>
     http.patch<DocumentChangedResponse>(`/api/documents/${id(documentId)}`, body),

@@ -11,7 +11,7 @@
  */
 import { defineStore } from 'pinia';
 import { computed, ref } from 'vue';
-import type { CreateDocumentRequest, DocumentMeta, Member, Role, SectionProgressView, WorkspaceAbilities } from '@jane/shared/core';
+import type { CreateDocumentRequest, DocumentMeta, ImportDocumentResponse, Member, Role, SectionProgressView, WorkspaceAbilities } from '@jane/shared/core';
 import { api, type WorkspaceResponse } from '../api';
 import { subscribeRealtime } from '../realtime/subscribeRealtime';
 
@@ -128,6 +128,14 @@ export const useOpenWorkspaceStore = defineStore('openWorkspace', () => {
     return document;
   }
 
+  /** A new document from a file; answers it with the report of what the file held that the document does not. */
+  async function importDocument(file: File, title?: string): Promise<ImportDocumentResponse> {
+    const answer = await api.importDocument(requireId(), file, title);
+    if (answer.document.workspaceId === workspaceId.value) documents.value = [...documents.value, answer.document];
+    void loadProgress();
+    return answer;
+  }
+
   async function renameDocument(documentId: string, title: string): Promise<DocumentMeta> {
     return replaceDocument((await api.updateDocument(documentId, { title })).document);
   }
@@ -188,6 +196,7 @@ export const useOpenWorkspaceStore = defineStore('openWorkspace', () => {
     loadProgress,
     followProgress,
     createDocument,
+    importDocument,
     renameDocument,
     setArchived,
     addMember,

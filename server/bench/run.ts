@@ -33,9 +33,10 @@ import { runMemory } from './workloads/memory.js';
 import { runPresence } from './workloads/presence.js';
 import { runSectionLocks } from './workloads/sectionLocks.js';
 import { runHistoryBench } from './workloads/history.js';
+import { runExportImport } from './workloads/exportImport.js';
 import { runThroughput } from './workloads/throughput.js';
 
-type Workload = 'a' | 'b' | 'c' | 'd' | 'p' | 'x' | 'l' | 'h';
+type Workload = 'a' | 'b' | 'c' | 'd' | 'p' | 'x' | 'l' | 'h' | 'e';
 
 const benchDir = path.dirname(fileURLToPath(import.meta.url));
 const quick = process.env.BENCH_QUICK === '1';
@@ -58,7 +59,7 @@ function intFromEnv(name: string, fallback: number): number {
 }
 
 const servers = listFromEnv<ServerId>('BENCH_SERVERS', ALL_SERVERS);
-const workloads = listFromEnv<Workload>('BENCH_WORKLOADS', ['a', 'b', 'c', 'd', 'p', 'x', 'l', 'h']);
+const workloads = listFromEnv<Workload>('BENCH_WORKLOADS', ['a', 'b', 'c', 'd', 'p', 'x', 'l', 'h', 'e']);
 const settings = {
   quick,
   latency: { warmup: quick ? 100 : 200, edits: quick ? 500 : 2_000 },
@@ -80,6 +81,7 @@ const settings = {
   memory: { documents: intFromEnv('BENCH_MEM_DOCS', quick ? 50 : 200) },
   sectionLocks: { updates: quick ? 500 : 3_000 },
   history: { edits: quick ? 2_000 : 10_000, repeats: quick ? 3 : 7 },
+  exportImport: { repeats: quick ? 3 : 7 },
   presence: { clients: intFromEnv('BENCH_PRESENCE_CLIENTS', quick ? 200 : 500), intervalSeconds: 2, warmupSeconds: quick ? 3 : 5, measureSeconds: quick ? 8 : 20 },
   profile: process.env.BENCH_PROFILE === '1',
   /** Non-default configuration of our server (diagnostics only; the table is then not the user configuration). */
@@ -205,6 +207,16 @@ async function main(): Promise<void> {
         failed = true;
         entry.errors.h = error instanceof Error ? error.message : String(error);
         log(`  (h) FAILED: ${entry.errors.h}`);
+      }
+    }
+    if (id === 'jane' && workloads.includes('e')) {
+      log('  (e) export and import …');
+      try {
+        entry.exportImport = await runExportImport(settings.exportImport);
+      } catch (error) {
+        failed = true;
+        entry.errors.e = error instanceof Error ? error.message : String(error);
+        log(`  (e) FAILED: ${entry.errors.e}`);
       }
     }
     if (id === 'jane' && workloads.includes('x')) {

@@ -5,6 +5,7 @@ import type { ColdOpenResult } from '../workloads/coldOpen.js';
 import type { CrossInstanceResult } from '../workloads/crossInstance.js';
 import type { SectionLockResult } from '../workloads/sectionLocks.js';
 import type { HistoryBenchResult } from '../workloads/history.js';
+import type { ExportImportResult } from '../workloads/exportImport.js';
 import type { LatencyResult } from '../workloads/latency.js';
 import type { MemoryResult } from '../workloads/memory.js';
 import type { PresenceResult } from '../workloads/presence.js';
@@ -21,8 +22,9 @@ export interface ServerResults {
   crossInstance?: CrossInstanceResult;
   sectionLocks?: SectionLockResult;
   history?: HistoryBenchResult;
+  exportImport?: ExportImportResult;
   profile?: Partial<Record<'a' | 'b', ProfileSummary>>;
-  errors: Partial<Record<'a' | 'b' | 'c' | 'd' | 'p' | 'x' | 'l' | 'h', string>>;
+  errors: Partial<Record<'a' | 'b' | 'c' | 'd' | 'p' | 'x' | 'l' | 'h' | 'e', string>>;
 }
 
 export interface BenchResults {
@@ -98,6 +100,7 @@ export function renderReport(results: BenchResults): string {
   out.push(...renderCrossInstance(results));
   out.push(...renderSectionLocks(results));
   out.push(...renderHistory(results));
+  out.push(...renderExportImport(results));
   out.push(...renderGoals(results));
   out.push('');
   out.push('### How each number is measured');
@@ -196,6 +199,26 @@ function renderHistory(results: BenchResults): string[] {
     `| list versions, p50 / max | ${h.listVersionsMs.p50.toFixed(1)} / ${h.listVersionsMs.max.toFixed(1)} ms | < 100 ms: ${verdict(h.listVersionsMs.max < 100)} |`,
     `| changes between the versions, p50 / max | ${h.changesMs.p50.toFixed(0)} / ${h.changesMs.max.toFixed(0)} ms | < 500 ms: ${verdict(h.changesMs.p50 < 500)} |`,
     `| cold open with the history kept, p50 / max | ${h.coldOpenMs.p50.toFixed(1)} / ${h.coldOpenMs.max.toFixed(1)} ms | < 50 ms: ${verdict(h.coldOpenMs.p50 < 50)} |`,
+    '',
+  ];
+}
+
+function renderExportImport(results: BenchResults): string[] {
+  const ours = results.servers.jane;
+  if (ours?.errors.e) return [`Export and import (e): error: ${ours.errors.e.split('\n')[0]}`, ''];
+  const e = ours?.exportImport;
+  if (!e) return [];
+  const verdict = (ok: boolean) => (ok ? '**PASS**' : '**FAIL**');
+  return [
+    '### Export and import (ours, in process)',
+    '',
+    `A 50-page call for expressions of interest (24,000 words) exported to DOCX (${(e.docxBytes / 1024).toFixed(0)} KiB) and that file imported back (${e.importedBlocks} blocks).`,
+    '',
+    '| measure | p50 / max | goal |',
+    '|---|---|---|',
+    `| export to DOCX | ${e.exportMs.p50.toFixed(0)} / ${e.exportMs.max.toFixed(0)} ms | < 1 s: ${verdict(e.exportMs.max < 1000)} |`,
+    `| import of the DOCX | ${e.importMs.p50.toFixed(0)} / ${e.importMs.max.toFixed(0)} ms | < 2 s: ${verdict(e.importMs.max < 2000)} |`,
+    `| memory | heap +${e.heapGrowthMiB} MiB after all runs, RSS peak +${e.rssGrowthMiB} MiB | bounded |`,
     '',
   ];
 }

@@ -17,7 +17,8 @@ import os from 'node:os';
 import path from 'node:path';
 import * as Y from 'yjs';
 import { pino } from 'pino';
-import { buildTemplateUpdate, DOCUMENT_FIELD, documentSections } from '@jane/shared';
+import { DOCUMENT_FIELD } from '@jane/shared';
+import { writeFiftyPages } from '../lib/documents.js';
 import { HistoryService } from '../../src/history/service.js';
 import type { LiveDocuments } from '../../src/collab/liveDocuments.js';
 import { docFromState } from '../../src/storage/docState.js';
@@ -40,12 +41,6 @@ export interface HistoryBenchResult {
   correct: boolean;
 }
 
-const WORDS = 'networks shall demonstrate sustained activity volume multidisciplinary teams and capacity to share data across borders '.split(' ');
-
-function paragraphText(n: number): string {
-  return Array.from({ length: 100 }, (_, i) => WORDS[(i + n) % WORDS.length]).join(' ');
-}
-
 export async function runHistoryBench(options: { edits: number; repeats: number }): Promise<HistoryBenchResult> {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'jane-bench-history-'));
   const store = await openSqliteStore({ dataDir });
@@ -65,23 +60,8 @@ export async function runHistoryBench(options: { edits: number; repeats: number 
     const pending: PendingUpdate[] = [];
     let author = 'anna';
     doc.on('update', (data: Uint8Array) => pending.push({ docId, data, userId: author }));
-    Y.applyUpdate(doc, buildTemplateUpdate('call-for-expressions-of-interest', 'Call for expressions of interest'));
+    writeFiftyPages(doc);
     const fragment = doc.getXmlFragment(DOCUMENT_FIELD);
-    const headings = documentSections(doc).filter((s) => s.level === 2).map((s) => s.start);
-    doc.transact(() => {
-      for (const start of headings.reverse()) {
-        fragment.insert(
-          start + 1,
-          Array.from({ length: 30 }, (_, n) => {
-            const p = new Y.XmlElement('paragraph');
-            const t = new Y.XmlText();
-            t.insert(0, paragraphText(n));
-            p.insert(0, [t]);
-            return p;
-          }),
-        );
-      }
-    });
     await store.content.append(pending.splice(0), now);
     const history = new HistoryService(store, null as unknown as LiveDocuments, pino({ level: 'silent' }), { pauseMs: 600_000 });
     const first = (await history.createVersion(docId, { kind: 'named', name: 'Before', createdBy: admin.id }))!;

@@ -603,6 +603,9 @@ export const en = {
   'minutes.creating': 'Creating minutes…',
   'minutes.open': 'Open minutes',
   'minutes.openLabel': 'Open minutes of “{title}”',
+  // version history: a version as a file
+  'history.downloadDocx': 'DOCX',
+  'history.downloadDocxAria': 'Download “{name}” as a Word file',
   // version history
   'history.tab': 'History',
   'history.title': 'Version history',

@@ -218,7 +218,7 @@ function renderExportImport(results: BenchResults): string[] {
     '|---|---|---|',
     `| export to DOCX | ${e.exportMs.p50.toFixed(0)} / ${e.exportMs.max.toFixed(0)} ms | < 1 s: ${verdict(e.exportMs.max < 1000)} |`,
     `| import of the DOCX | ${e.importMs.p50.toFixed(0)} / ${e.importMs.max.toFixed(0)} ms | < 2 s: ${verdict(e.importMs.max < 2000)} |`,
-    `| memory | heap +${e.heapGrowthMiB} MiB after all runs, RSS peak +${e.rssGrowthMiB} MiB | bounded |`,
+    `| memory | heap ${e.heapGrowthMiB >= 0 ? '+' : ''}${e.heapGrowthMiB} MiB after all runs, RSS peak +${e.rssGrowthMiB} MiB | bounded |`,
     '',
   ];
 }

@@ -29,6 +29,8 @@ const EnvSchema = z.object({
   COMPACT_AFTER_UPDATES: intFrom(500),
   VERSION_PAUSE_MS: intFrom(600_000),
   MEETING_GRACE_MS: intFrom(30_000),
+  RETENTION_NOTIFICATIONS_DAYS: intFrom(180),
+  RETENTION_ATTENDANCE_DETAILS_DAYS: intFrom(730),
   CLIENT_DIST: z.string().default(path.join(repoRoot, 'client', 'dist')),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
@@ -61,6 +63,10 @@ export interface Config {
   versionPauseMs: number;
   /** How long a meeting attendee may be disconnected before it counts as leaving. */
   meetingGraceMs: number;
+  /** Notifications older than this are deleted (days; 0 = kept for ever). */
+  retentionNotificationsDays: number;
+  /** After this many days a meeting's attendance keeps its counts but loses join/leave times and emails (0 = kept for ever). */
+  retentionAttendanceDetailsDays: number;
   /** Built client to serve; null disables static serving (API-only tests). */
   clientDist: string | null;
   logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
@@ -102,6 +108,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     compactAfterUpdates: e.COMPACT_AFTER_UPDATES,
     versionPauseMs: e.VERSION_PAUSE_MS,
     meetingGraceMs: e.MEETING_GRACE_MS,
+    retentionNotificationsDays: e.RETENTION_NOTIFICATIONS_DAYS,
+    retentionAttendanceDetailsDays: e.RETENTION_ATTENDANCE_DETAILS_DAYS,
     clientDist: e.CLIENT_DIST ? path.resolve(invocationDir(env), e.CLIENT_DIST) : null,
     logLevel: e.LOG_LEVEL,
   };

@@ -249,6 +249,14 @@ export interface MeetingRepository {
   /** Closes the open interval, if any; returns whether it closed one. */
   recordLeave(meetingId: string, userId: string, at: string): Promise<boolean>;
   attendance(meetingId: string): Promise<{ attendees: AttendeeRecord[]; intervals: IntervalRecord[] }>;
+  /**
+   * Retention: for meetings that ended before `endedBefore`, deletes the per-person
+   * intervals and blanks the attendees' emails (who came, from where, in which role stays:
+   * the counts). Returns how many intervals and attendee emails it removed.
+   */
+  pruneAttendanceDetails(endedBefore: string): Promise<number>;
+  /** Replaces the name and email kept in every attendance record of the person (anonymisation); returns how many. */
+  renameAttendee(userId: string, name: string, email: string): Promise<number>;
 }
 
 export interface ThreadRecord {
@@ -328,6 +336,8 @@ export interface NotificationRepository {
   countUnread(userId: string): Promise<number>;
   /** Marks the given notifications (or all, when `ids` is null) of the user read. */
   markRead(userId: string, ids: readonly string[] | null, at: string): Promise<number>;
+  /** Retention: deletes notifications created before `before`; returns how many. */
+  deleteCreatedBefore(before: string): Promise<number>;
 }
 
 /**

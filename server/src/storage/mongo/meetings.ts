@@ -53,6 +53,18 @@ export async function mongoMeetings(db: Db): Promise<MeetingRepository> {
   }
 
   return {
+    async pruneAttendanceDetails(endedBefore) {
+      const ended = await meetings.collection.find({ endedAt: { $ne: null, $lt: endedBefore } }, { projection: { _id: 1 } }).toArray();
+      if (ended.length === 0) return 0;
+      const meetingId = { $in: ended.map((doc) => doc._id) };
+      const closed = await closedIntervals.collection.deleteMany({ meetingId });
+      const open = await openIntervals.deleteMany({ meetingId });
+      const emails = await attendees.collection.updateMany({ meetingId, email: { $ne: '' } }, { $set: { email: '' } });
+      return closed.deletedCount + open.deletedCount + emails.modifiedCount;
+    },
+    async renameAttendee(userId, name, email) {
+      return (await attendees.collection.updateMany({ userId }, { $set: { name, email } })).modifiedCount;
+    },
     async start(meeting) {
       try {
         await running.insertOne({ _id: meeting.workspaceId, meetingId: meeting.id });

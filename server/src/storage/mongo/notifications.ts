@@ -24,5 +24,8 @@ export async function mongoNotifications(db: Db): Promise<NotificationRepository
       const filter = ids === null ? { userId, readAt: null } : { userId, readAt: null, _id: { $in: [...ids] } };
       return (await notifications.collection.updateMany(filter, { $set: { readAt: at } })).modifiedCount;
     },
+    async deleteCreatedBefore(before) {
+      return (await notifications.collection.deleteMany({ createdAt: { $lt: before } })).deletedCount;
+    },
   };
 }

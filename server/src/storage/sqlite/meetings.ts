@@ -61,7 +61,20 @@ export function sqliteMeetings({ db, statement }: Connection): MeetingRepository
     return true;
   });
 
+  const pruneAttendanceDetails = db.transaction((endedBefore: string): number => {
+    const ended = "SELECT id FROM meetings WHERE ended_at IS NOT NULL AND ended_at < ?";
+    const intervalsRemoved = statement(`DELETE FROM meeting_intervals WHERE meeting_id IN (${ended})`).run(endedBefore).changes;
+    const emailsRemoved = statement(`UPDATE meeting_attendees SET email = '' WHERE email <> '' AND meeting_id IN (${ended})`).run(endedBefore).changes;
+    return intervalsRemoved + emailsRemoved;
+  });
+
   return {
+    async pruneAttendanceDetails(endedBefore) {
+      return pruneAttendanceDetails(endedBefore);
+    },
+    async renameAttendee(userId, name, email) {
+      return statement('UPDATE meeting_attendees SET name = ?, email = ? WHERE user_id = ?').run(name, email, userId).changes;
+    },
     async start(meeting) {
       try {
         meetings.insert(meeting);

@@ -41,5 +41,8 @@ export function sqliteNotifications({ db, statement }: Connection): Notification
         JSON.stringify(ids),
       ).changes;
     },
+    async deleteCreatedBefore(before) {
+      return statement('DELETE FROM notifications WHERE created_at < ?').run(before).changes;
+    },
   };
 }

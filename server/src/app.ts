@@ -40,6 +40,8 @@ import { attachRealtime, type RealtimeServer } from './realtime/realtimeServer.j
 import { openStore, type Store } from './storage/index.js';
 import { userAdminRoutes } from './users/routes.js';
 import { workspaceRoutes } from './workspaces/routes.js';
+import { privacyRoutes } from './operations/privacyRoutes.js';
+import { scheduleRetention } from './operations/retention.js';
 import { seedJaneWorkspaces } from './workspaces/seed.js';
 
 export interface JaneServer {
@@ -185,6 +187,7 @@ function buildApp(ctx: AppContext, meetings: MeetingService, comments: CommentSe
   // Multipart (the JSON parser leaves it alone), after the session, origin and REST-budget checks.
   api.use(importRoutes(ctx));
   api.use(userAdminRoutes(ctx));
+  api.use(privacyRoutes(ctx));
   api.use(meetingRoutes(ctx, meetings));
   api.use(commentRoutes(comments));
   api.use(notificationRoutes(notifications));
@@ -261,6 +264,7 @@ export async function startServer(config: Config, options: ServerOptions = {}): 
   void migrateSectionReferences(store, ctx.liveDocuments, logger).catch((error) => logger.error({ err: error }, 'migrating section references failed'));
   const sessionSweep = setInterval(() => void store.sessions.deleteExpired(new Date().toISOString()).catch(() => undefined), 3_600_000);
   sessionSweep.unref();
+  const stopRetention = scheduleRetention(store, config, logger.child({ module: 'retention' }));
 
   let closing: Promise<void> | null = null;
   return {
@@ -278,6 +282,7 @@ export async function startServer(config: Config, options: ServerOptions = {}): 
         // Readiness goes off first, so that a load balancer stops sending new clients.
         ctx.health.draining = true;
         clearInterval(sessionSweep);
+        stopRetention();
         history.stop();
         ctx.liveSessions.close();
         await collab.close(timeoutMs);

@@ -17,7 +17,7 @@ export interface UserRecord {
   createdAt: string;
 }
 
-export type UserPatch = Partial<Pick<UserRecord, 'name' | 'country' | 'organisation' | 'passwordHash' | 'isAdmin' | 'active'>>;
+export type UserPatch = Partial<Pick<UserRecord, 'email' | 'name' | 'country' | 'organisation' | 'passwordHash' | 'isAdmin' | 'active'>>;
 
 export interface SessionRecord {
   /** SHA-256 of the cookie token: a stolen database does not yield usable cookies. */

@@ -1,7 +1,18 @@
 import { startServer } from './app.js';
-import { loadConfig } from './config.js';
+import { ConfigError, loadConfig, type Config } from './config.js';
 
-const config = loadConfig();
+/** A wrong variable is a person's mistake: every problem in plain words, exit code 2, no stack trace. */
+function configOrExit(): Config {
+  try {
+    return loadConfig();
+  } catch (error) {
+    if (!(error instanceof ConfigError)) throw error;
+    process.stderr.write(`${error.message}\nFix these environment variables and start again (the README lists them all).\n`);
+    process.exit(2);
+  }
+}
+
+const config = configOrExit();
 const server = await startServer(config);
 server.context.logger.info(
   { url: server.url, store: server.store.kind, dataDir: server.store.kind === 'sqlite' ? config.dataDir : undefined },

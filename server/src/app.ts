@@ -9,7 +9,7 @@ import type { AddressInfo } from 'node:net';
 import type { Duplex } from 'node:stream';
 import express, { type ErrorRequestHandler, type NextFunction, type Request, type Response } from 'express';
 import helmet from 'helmet';
-import { pino, type Logger } from 'pino';
+import type { Logger } from 'pino';
 import type { ApiErrorBody } from '@jane/shared';
 import type { Config } from './config.js';
 import { AccessEvents, type AppContext } from './context.js';
@@ -43,6 +43,10 @@ import { workspaceRoutes } from './workspaces/routes.js';
 import { privacyRoutes } from './operations/privacyRoutes.js';
 import { scheduleRetention } from './operations/retention.js';
 import { seedJaneWorkspaces } from './workspaces/seed.js';
+import { LogBudget } from './limits/logBudget.js';
+import { Metrics } from './observability/metrics.js';
+import { createLogger } from './observability/logger.js';
+import { httpMetrics, metricsHandler, requestContext, routeOf, startMetricsServer } from './observability/http.js';
 
 export interface JaneServer {
   readonly url: string;
@@ -54,6 +58,10 @@ export interface JaneServer {
   readonly meetings: MeetingService;
   readonly comments: CommentService;
   readonly context: AppContext;
+  /** This server's Prometheus registry and instruments. */
+  readonly metrics: Metrics;
+  /** The separate metrics listener's port (METRICS_PORT), or null. */
+  readonly metricsPort: number | null;
   /**
    * Drains and stops: readiness off, every connection told to reconnect elsewhere,
    * everything received flushed to the store (waiting at most `timeoutMs` for it).
@@ -82,7 +90,7 @@ function errorBody(code: string, message: string, details?: unknown): ApiErrorBo
 }
 
 const errorHandler =
-  (logger: Logger): ErrorRequestHandler =>
+  (logger: Logger, budget: LogBudget): ErrorRequestHandler =>
   (error: unknown, req: Request, res: Response, _next: NextFunction) => {
     if (res.headersSent) return;
     if (error instanceof AppError) {
@@ -104,15 +112,23 @@ const errorHandler =
       res.status(status).json(errorBody('invalid_request', error instanceof Error ? error.message : 'Invalid request.'));
       return;
     }
-    logger.error({ err: error, method: req.method, url: req.originalUrl }, 'request failed');
+    // The route pattern, not the URL (paths carry invitation tokens); budgeted: a failing
+    // store must not turn every request into a stack trace.
+    budget.error('request-failed', { err: error, method: req.method, route: routeOf(req), userId: req.user?.id }, 'request failed', req.requestLog ?? logger);
     res.status(500).json(errorBody('internal', 'Something went wrong on the server. Try again; if it persists, tell an administrator.'));
   };
 
-function buildApp(ctx: AppContext, meetings: MeetingService, comments: CommentService, notifications: NotificationService, sections: SectionService, history: HistoryService): express.Express {
+function buildApp(ctx: AppContext, meetings: MeetingService, comments: CommentService, notifications: NotificationService, sections: SectionService, history: HistoryService, metrics: Metrics): express.Express {
   const { config } = ctx;
   const app = express();
   app.disable('x-powered-by');
   if (config.trustProxy) app.set('trust proxy', config.trustProxy);
+  const requestLogBudget = new LogBudget(ctx.logger);
+  // A request id on every request and every line about it; durations by route pattern.
+  app.use(requestContext(ctx.logger));
+  app.use(httpMetrics(metrics, { budget: (kind) => requestLogBudget.admit(kind) !== null }));
+  // On the main port only with a token and no METRICS_PORT (off: 404).
+  app.get('/metrics', metricsHandler(metrics, config.metricsPort === null ? config.metricsToken : null));
   app.use(
     helmet({
       contentSecurityPolicy: {
@@ -197,7 +213,7 @@ function buildApp(ctx: AppContext, meetings: MeetingService, comments: CommentSe
   api.use((req) => {
     throw new NotFoundError(`There is no API route ${req.method} ${req.path}.`);
   });
-  api.use(errorHandler(ctx.logger));
+  api.use(errorHandler(ctx.logger, requestLogBudget));
   app.use('/api', api);
 
   const dist = config.clientDist;
@@ -213,12 +229,14 @@ function buildApp(ctx: AppContext, meetings: MeetingService, comments: CommentSe
 
 /** Opens the store, seeds the JANE workspaces, and listens on `config.port` (0 = any free port). */
 export async function startServer(config: Config, options: ServerOptions = {}): Promise<JaneServer> {
-  const logger = options.logger ?? pino({ level: config.logLevel });
+  const logger = options.logger ?? createLogger(config.logLevel);
   const store = options.store ?? (await openStore(config));
   await seedJaneWorkspaces(store);
   // Documents written before history was kept start theirs with their current content (before serving, so it comes first).
   const baselines = await recordHistoryBaselines(store);
   if (baselines > 0) logger.info({ documents: baselines }, 'history baselines recorded');
+  const metrics = new Metrics();
+  if (config.metricsToken || config.metricsPort !== null) metrics.enableDefaultMetrics();
   const accessEvents = new AccessEvents();
   const base: Omit<AppContext, 'liveDocuments'> = {
     config,
@@ -239,7 +257,7 @@ export async function startServer(config: Config, options: ServerOptions = {}): 
     socket.once('close', () => openSockets.delete(socket));
   });
   // The collaboration core first: the routes and realtime handlers change documents through it.
-  const collab = await attachCollabServer(base, httpServer);
+  const collab = await attachCollabServer(base, httpServer, metrics);
   const ctx: AppContext = { ...base, liveDocuments: collab.liveDocuments };
   const comments = new CommentService(store, notifications, ctx.liveDocuments);
   const sections = new SectionService(store, ctx.liveDocuments, ctx.accessEvents, notifications);
@@ -247,10 +265,17 @@ export async function startServer(config: Config, options: ServerOptions = {}): 
   collab.onLeave((documentId, userId) => void history.recordVisit(documentId, userId).catch((error: unknown) => logger.warn({ err: error }, 'recording a visit failed')));
   meetings.onMeeting((moment, meeting, by) => void history.meetingVersions(meeting, moment, by));
   history.startAutomaticVersions();
-  httpServer.on('request', buildApp(ctx, meetings, comments, notifications, sections, history));
+  httpServer.on('request', buildApp(ctx, meetings, comments, notifications, sections, history, metrics));
   const bus = collab.bus;
   if (bus) ctx.health.redis = () => (bus.ready ? 'connected' : 'disconnected');
-  const realtime = await attachRealtime(ctx, httpServer, { meetings, comments, notifications }, { meetingGraceMs: config.meetingGraceMs });
+  if (bus) metrics.probes.redis.set('documents', () => bus.ready);
+  const realtime = await attachRealtime(ctx, httpServer, { meetings, comments, notifications }, { meetingGraceMs: config.meetingGraceMs, metrics });
+  metrics.probes.collabConnections = () => collab.connectionCount();
+  metrics.probes.realtimeConnections = () => realtime.connectionCount();
+  metrics.probes.documentsLoaded = () => collab.registry.size;
+  metrics.probes.pendingUpdates = () => collab.writer.pendingCount();
+  const metricsServer =
+    config.metricsPort === null ? null : await startMetricsServer(metrics, { port: config.metricsPort, host: config.metricsHost, token: config.metricsToken });
   await new Promise<void>((resolve, reject) => {
     httpServer.once('error', reject);
     httpServer.listen(config.port, config.host, () => {
@@ -277,6 +302,8 @@ export async function startServer(config: Config, options: ServerOptions = {}): 
     meetings,
     comments,
     context: ctx,
+    metrics,
+    metricsPort: metricsServer?.port ?? null,
     close(timeoutMs = 8_000) {
       closing ??= (async () => {
         // Readiness goes off first, so that a load balancer stops sending new clients.
@@ -300,6 +327,7 @@ export async function startServer(config: Config, options: ServerOptions = {}): 
         logger.info('shutdown: http closed');
         await store.close();
         logger.info('shutdown: store closed');
+        await metricsServer?.close();
       })();
       return closing;
     },

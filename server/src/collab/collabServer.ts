@@ -20,6 +20,8 @@ import { LiveDocuments } from './liveDocuments.js';
 import { SectionIdKeeper } from './sectionIds.js';
 import { ConnectionCounter } from '../limits/budgets.js';
 import { LogBudget } from '../limits/logBudget.js';
+import { newId } from '../ids.js';
+import type { Metrics } from '../observability/metrics.js';
 
 /** Upgrades being authenticated at once; more are refused with 503 (bounds pre-auth work). */
 const MAX_PENDING_UPGRADES = 512;
@@ -58,13 +60,13 @@ export interface CollabServer {
   close(timeoutMs?: number): Promise<void>;
 }
 
-export async function attachCollabServer(ctx: Omit<AppContext, 'liveDocuments'>, httpServer: HttpServer): Promise<CollabServer> {
+export async function attachCollabServer(ctx: Omit<AppContext, 'liveDocuments'>, httpServer: HttpServer, metrics: Metrics | null = null): Promise<CollabServer> {
   const { config, store, logger } = ctx;
   const log = logger.child({ module: 'collab' });
-  const writer = new GroupCommitWriter(store, log);
+  const writer = new GroupCommitWriter(store, log, undefined, metrics);
   let bus: RedisDocumentBus | null = null;
   if (config.redisUrl) {
-    bus = new RedisDocumentBus(config.redisUrl, config.redisPrefix, log);
+    bus = new RedisDocumentBus(config.redisUrl, config.redisPrefix, log, metrics);
     // In the background: an unreachable Redis never stops the server from starting.
     bus.connect();
   }
@@ -72,7 +74,7 @@ export async function attachCollabServer(ctx: Omit<AppContext, 'liveDocuments'>,
     store,
     writer,
     log,
-    { unloadDelayMs: config.docUnloadDelayMs, compactAfterUpdates: config.compactAfterUpdates },
+    { unloadDelayMs: config.docUnloadDelayMs, compactAfterUpdates: config.compactAfterUpdates, metrics },
     bus,
   );
   const wss = new WebSocketServer({ noServer: true, maxPayload: config.collabMaxMessageBytes, perMessageDeflate: false });
@@ -102,7 +104,9 @@ export async function attachCollabServer(ctx: Omit<AppContext, 'liveDocuments'>,
   };
 
   function onConnection(ws: WebSocket, info: ConnectionInfo): void {
-    const connection = new CollabConnection(ws, info, hooks, log, clientLog);
+    // Every line about this connection carries its id (its lines name the document and account too).
+    const connectionLog = log.child({ connId: newId() });
+    const connection = new CollabConnection(ws, info, hooks, connectionLog, clientLog, metrics);
     connections.add(connection);
     sessionWatches.set(connection, ctx.liveSessions.register(info.session, () => connection.close(CloseCode.Unauthorized, 'signed out')));
     registry.acquire(info.documentId, connection).then(
@@ -145,34 +149,40 @@ export async function attachCollabServer(ctx: Omit<AppContext, 'liveDocuments'>,
     };
   }
 
+  /** Refuses an upgrade, counted by status (a flood of refusals is a metric, not log lines). */
+  const refuse = (socket: Duplex, status: number, message: string): void => {
+    metrics?.connectionRefused('collab', status);
+    refuseUpgrade(socket, status, message);
+  };
+
   async function handleUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer, path: string): Promise<void> {
     socket.on('error', () => socket.destroy());
-    if (closing) return refuseUpgrade(socket, 503, 'Server is restarting');
+    if (closing) return refuse(socket, 503, 'Server is restarting');
     let documentId: string;
     try {
       documentId = IdSchema.parse(decodeURIComponent(path.slice(COLLAB_PATH_PREFIX.length)));
     } catch {
-      return refuseUpgrade(socket, 404, 'No such document');
+      return refuse(socket, 404, 'No such document');
     }
-    if (!isOriginAllowed(req, config)) return refuseUpgrade(socket, 403, 'Origin not allowed');
-    if (pendingUpgrades >= MAX_PENDING_UPGRADES) return refuseUpgrade(socket, 503, 'Too many connections being opened');
+    if (!isOriginAllowed(req, config)) return refuse(socket, 403, 'Origin not allowed');
+    if (pendingUpgrades >= MAX_PENDING_UPGRADES) return refuse(socket, 503, 'Too many connections being opened');
     pendingUpgrades++;
     let authorised: Awaited<ReturnType<typeof authorise>>;
     try {
       authorised = await authorise(req, documentId);
     } catch (error) {
-      if (error instanceof AppError) return refuseUpgrade(socket, error.status, error.message);
-      log.error({ err: error }, 'collab upgrade failed');
-      return refuseUpgrade(socket, 503, 'Try again');
+      if (error instanceof AppError) return refuse(socket, error.status, error.message);
+      clientLog.error('upgrade-failed', { err: error }, 'collab upgrade failed');
+      return refuse(socket, 503, 'Try again');
     } finally {
       pendingUpgrades--;
     }
     if (socket.destroyed) return;
-    if (closing) return refuseUpgrade(socket, 503, 'Server is restarting');
+    if (closing) return refuse(socket, 503, 'Server is restarting');
     const { userId } = authorised.info;
-    if ((await ctx.budgets.collabUpgrades.spend(userId)) > 0) return refuseUpgrade(socket, 429, 'Too many connections opened in a short time');
+    if ((await ctx.budgets.collabUpgrades.spend(userId)) > 0) return refuse(socket, 429, 'Too many connections opened in a short time');
     if (socket.destroyed) return;
-    if (!collabConnections.tryOpen(userId)) return refuseUpgrade(socket, 429, 'Too many open connections for this account');
+    if (!collabConnections.tryOpen(userId)) return refuse(socket, 429, 'Too many open connections for this account');
     let upgraded = false;
     // A handshake that fails never becomes a connection: give its place back.
     socket.once('close', () => {

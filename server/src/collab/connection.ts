@@ -23,6 +23,7 @@ import type { LiveSession } from '../auth/liveSessions.js';
 import type { Actor } from '@jane/shared';
 import { AWARENESS_BUDGET, AWARENESS_FLOOD_BUDGET, FrameMeter } from '../limits/frameMeter.js';
 import type { LogBudget } from '../limits/logBudget.js';
+import type { Metrics } from '../observability/metrics.js';
 import type { DocumentPeer, LiveDocument } from './liveDocument.js';
 import { encodeAwarenessMessage, encodeSavedMessage, encodeSyncStep1, encodeSyncStep2 } from './messages.js';
 
@@ -91,6 +92,7 @@ export class CollabConnection implements DocumentPeer {
     private readonly hooks: ConnectionHooks,
     private readonly logger: Logger,
     private readonly clientLog: LogBudget,
+    private readonly metrics: Metrics | null = null,
   ) {
     ws.on('message', (data: Buffer, isBinary: boolean) => this.receive(data, isBinary));
     ws.on('pong', () => {
@@ -133,7 +135,7 @@ export class CollabConnection implements DocumentPeer {
   send(message: Uint8Array): void {
     if (this.closed || this.ws.readyState !== WebSocket.OPEN) return;
     if (this.ws.bufferedAmount > MAX_BUFFERED_BYTES) {
-      this.logger.warn({ docId: this.info.documentId, userId: this.userId }, 'client does not read; closing');
+      this.clientLog.warn('slow-reader', { docId: this.info.documentId, userId: this.userId }, 'client does not read; closing', this.logger);
       this.ws.terminate();
       return;
     }
@@ -197,7 +199,8 @@ export class CollabConnection implements DocumentPeer {
           this.close(CloseCode.MalformedMessage, 'unknown message type');
       }
     } catch (error) {
-      this.clientLog.warn('malformed-frame', { err: error, docId: doc.id, userId: this.userId }, 'malformed collab frame');
+      this.metrics?.updateRejected('malformed');
+      this.clientLog.warn('malformed-frame', { err: error, docId: doc.id, userId: this.userId }, 'malformed collab frame', this.logger);
       this.close(CloseCode.MalformedMessage, 'malformed message');
     }
   }
@@ -210,11 +213,13 @@ export class CollabConnection implements DocumentPeer {
    */
   private receiveAwareness(doc: LiveDocument, update: Uint8Array, size: number): void {
     if (!this.awarenessFloodMeter.spend(0) || !this.awarenessMeter.hasBytes(size)) {
-      this.clientLog.warn('awareness-flood', { docId: doc.id, userId: this.userId }, 'awareness over budget; closing');
+      this.metrics?.awarenessRefusedFor('flood');
+      this.clientLog.warn('awareness-flood', { docId: doc.id, userId: this.userId }, 'awareness over budget; closing', this.logger);
       this.close(CloseCode.AwarenessViolation, 'awareness flood');
       return;
     }
     if (this.heldAwareness || !this.awarenessMeter.spend(size)) {
+      if (this.heldAwareness) this.metrics?.awarenessRefusedFor('coalesced');
       this.heldAwareness = update;
       this.heldTimer ??= setTimeout(() => this.releaseAwareness(doc), Math.max(10, this.awarenessMeter.msUntilNextFrame()));
       return;
@@ -234,7 +239,7 @@ export class CollabConnection implements DocumentPeer {
     try {
       this.applyAwareness(doc, update);
     } catch (error) {
-      this.clientLog.warn('malformed-frame', { err: error, docId: doc.id, userId: this.userId }, 'malformed awareness frame');
+      this.clientLog.warn('malformed-frame', { err: error, docId: doc.id, userId: this.userId }, 'malformed awareness frame', this.logger);
       this.close(CloseCode.MalformedMessage, 'malformed message');
     }
   }
@@ -242,7 +247,8 @@ export class CollabConnection implements DocumentPeer {
   private applyAwareness(doc: LiveDocument, update: Uint8Array): void {
     const verdict = doc.applyPeerAwareness(this, update);
     if (verdict.kind === 'violation') {
-      this.clientLog.warn('awareness-violation', { docId: doc.id, userId: this.userId, reason: verdict.reason }, 'awareness violation');
+      this.metrics?.awarenessRefusedFor('violation');
+      this.clientLog.warn('awareness-violation', { docId: doc.id, userId: this.userId, reason: verdict.reason }, 'awareness violation', this.logger);
       this.close(CloseCode.AwarenessViolation, 'awareness flood');
     }
   }
@@ -263,7 +269,8 @@ export class CollabConnection implements DocumentPeer {
     if (isAnswer) this.awaitingAnswers--;
     if (!this.info.canEdit) {
       // Read-only: dropped here, whatever a modified client sends. Never acknowledged.
-      if (update.byteLength > 2) this.clientLog.warn('read-only-update', { docId: doc.id, userId: this.userId }, 'dropped update from read-only connection');
+      if (update.byteLength > 2) this.metrics?.updateRejected('read_only');
+      if (update.byteLength > 2) this.clientLog.warn('read-only-update', { docId: doc.id, userId: this.userId }, 'dropped update from read-only connection', this.logger);
       return;
     }
     const result = doc.applyPeerUpdate(this, update, count);
@@ -272,8 +279,11 @@ export class CollabConnection implements DocumentPeer {
       return;
     }
     if (isAnswer && this.ackHold && this.ackHold.until === null) this.ackHold.until = count;
+    // An empty update (2 bytes: a sync answer with nothing new) is not a change.
+    if (result === 'applied' && update.byteLength > 2) this.metrics?.updatesAccepted.inc();
     if (result === 'rejected' || result === 'document-reloaded') {
-      this.clientLog.warn('malformed-update', { docId: doc.id, userId: this.userId, result }, 'malformed update; closing');
+      this.metrics?.updateRejected('malformed');
+      this.clientLog.warn('malformed-update', { docId: doc.id, userId: this.userId, result }, 'malformed update; closing', this.logger);
     }
     if (result === 'rejected') {
       this.close(CloseCode.MalformedMessage, 'malformed update');
@@ -292,7 +302,8 @@ export class CollabConnection implements DocumentPeer {
    */
   private fillSyncGap(doc: LiveDocument, frame: number, isAnswer: boolean): void {
     if (isAnswer) {
-      this.clientLog.warn('unfillable-gap', { docId: doc.id, userId: this.userId }, 'sync answer depends on changes nobody has');
+      this.metrics?.updateRejected('unknown_dependencies');
+      this.clientLog.warn('unfillable-gap', { docId: doc.id, userId: this.userId }, 'sync answer depends on changes nobody has', this.logger);
       this.close(CloseCode.MalformedMessage, 'update depends on unknown changes');
       return;
     }
@@ -302,7 +313,8 @@ export class CollabConnection implements DocumentPeer {
     const now = Date.now();
     this.resyncTimes = this.resyncTimes.filter((at) => now - at < 60_000);
     if (this.resyncTimes.length >= MAX_RESYNCS_PER_MINUTE) {
-      this.clientLog.warn('sync-gaps', { docId: doc.id, userId: this.userId }, 'too many sync gaps');
+      this.metrics?.updateRejected('rate_limit');
+      this.clientLog.warn('sync-gaps', { docId: doc.id, userId: this.userId }, 'too many sync gaps', this.logger);
       this.close(CloseCode.MalformedMessage, 'too many updates with unknown dependencies');
       return;
     }

@@ -17,6 +17,7 @@
 import { randomBytes } from 'node:crypto';
 import { Redis } from 'ioredis';
 import type { Logger } from 'pino';
+import type { Metrics } from '../observability/metrics.js';
 
 /** `update`: a durable Yjs update; `awareness`: an awareness update; `state`: a state vector (anti-entropy). */
 export type BusMessageKind = 'update' | 'awareness' | 'state';
@@ -24,7 +25,32 @@ export type BusHandler = (kind: BusMessageKind, payload: Uint8Array) => void;
 
 const KIND_CODES: Record<BusMessageKind, number> = { update: 1, awareness: 2, state: 3 };
 const KINDS_BY_CODE = new Map<number, BusMessageKind>(Object.entries(KIND_CODES).map(([kind, code]) => [code, kind as BusMessageKind]));
+/**
+ * Every message starts with a 16-byte sender field. Older instances filled it with 16
+ * random bytes and only compare it with their own; ours is a 2-byte marker, 6 random
+ * bytes naming the instance, and the publish time (float64 ms, big-endian), so that the
+ * receiver can measure the bus lag. Mixed versions interoperate in both directions.
+ */
 const INSTANCE_ID_BYTES = 16;
+const SENDER_PREFIX_BYTES = 8;
+const TIMESTAMP_MARKER = [0x4a, 0x54] as const;
+/** A timestamp further than this from the receiver's clock is not one (an old sender's random bytes). */
+const PLAUSIBLE_SKEW_MS = 3_600_000;
+
+function newSenderPrefix(): Buffer {
+  const prefix = Buffer.alloc(SENDER_PREFIX_BYTES);
+  prefix[0] = TIMESTAMP_MARKER[0];
+  prefix[1] = TIMESTAMP_MARKER[1];
+  randomBytes(SENDER_PREFIX_BYTES - 2).copy(prefix, 2);
+  return prefix;
+}
+
+/** The publish time in a sender field, or null (an older sender, or not plausible). */
+function publishedAt(message: Buffer): number | null {
+  if (message[0] !== TIMESTAMP_MARKER[0] || message[1] !== TIMESTAMP_MARKER[1]) return null;
+  const at = message.readDoubleBE(SENDER_PREFIX_BYTES);
+  return Number.isFinite(at) && Math.abs(Date.now() - at) < PLAUSIBLE_SKEW_MS ? at : null;
+}
 /** How long a subscription may take before loading goes ahead without it (catch-up covers the gap). */
 const SUBSCRIBE_TIMEOUT_MS = 2_000;
 /** Reconnect delays grow to this cap: Redis coming back is noticed within about a second. */
@@ -44,7 +70,7 @@ export class RedisDocumentBus {
   private readonly subscriber: Redis;
   private readonly handlers = new Map<string, BusHandler>();
   /** Identifies this instance's own messages, which Redis also delivers back to it. */
-  private readonly instanceId = randomBytes(INSTANCE_ID_BYTES);
+  private readonly instanceId = newSenderPrefix();
   private reconnectListeners: (() => void)[] = [];
   private everReady = false;
   private lastWarning = 0;
@@ -55,6 +81,7 @@ export class RedisDocumentBus {
     url: string,
     private readonly prefix: string,
     private readonly logger: Logger,
+    private readonly metrics: Metrics | null = null,
   ) {
     const retryStrategy = (attempt: number) => Math.min(MAX_RECONNECT_DELAY_MS, 50 * attempt);
     // Publishing while Redis is away fails at once instead of queueing: the store has the
@@ -122,7 +149,11 @@ export class RedisDocumentBus {
       this.stats.publishFailures++;
       return;
     }
-    const message = Buffer.concat([this.instanceId, Buffer.from([KIND_CODES[kind]]), payload]);
+    const header = Buffer.alloc(INSTANCE_ID_BYTES + 1);
+    this.instanceId.copy(header, 0);
+    header.writeDoubleBE(performance.timeOrigin + performance.now(), SENDER_PREFIX_BYTES);
+    header[INSTANCE_ID_BYTES] = KIND_CODES[kind];
+    const message = Buffer.concat([header, payload]);
     this.stats.published++;
     this.publisher.publish(this.channel(docId), message).catch((error: unknown) => {
       this.stats.publishFailures++;
@@ -154,12 +185,16 @@ export class RedisDocumentBus {
 
   private receive(channel: string, message: Buffer): void {
     if (message.length <= INSTANCE_ID_BYTES) return;
-    if (message.subarray(0, INSTANCE_ID_BYTES).equals(this.instanceId)) return;
+    if (message.subarray(0, SENDER_PREFIX_BYTES).equals(this.instanceId)) return;
     const handler = this.handlers.get(channel);
     if (!handler) return;
     const kind = KINDS_BY_CODE.get(message[INSTANCE_ID_BYTES]!);
     if (!kind) return;
     this.stats.received++;
+    if (this.metrics) {
+      const at = publishedAt(message);
+      if (at !== null) this.metrics.busMessageArrived(at);
+    }
     const payload = new Uint8Array(message.buffer, message.byteOffset + INSTANCE_ID_BYTES + 1, message.length - INSTANCE_ID_BYTES - 1);
     try {
       handler(kind, payload);

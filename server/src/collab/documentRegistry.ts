@@ -24,12 +24,14 @@ import { docFromState } from '../storage/docState.js';
 import { LiveDocument, type DocumentPeer } from './liveDocument.js';
 import * as Y from 'yjs';
 import type { BusMessageKind } from './documentBus.js';
+import type { Metrics } from '../observability/metrics.js';
 
 export interface RegistryOptions {
   unloadDelayMs: number;
   compactAfterUpdates: number;
   /** How often loaded documents announce their state vector to other instances (anti-entropy). */
   antiEntropyMs?: number;
+  metrics?: Metrics | null;
 }
 
 /** A document announces its state vector at least this often, changed or not. */
@@ -157,6 +159,7 @@ export class DocumentRegistry {
         logger: this.logger,
         onLogGrew: (d) => this.maybeCompact(d),
         publish: this.bus ? (kind, payload) => this.bus!.publish(docId, kind, payload) : undefined,
+        metrics: this.options.metrics,
       });
       doc.setAgreedSections(agreedOf(sections));
       for (const [kind, payload] of early ?? []) this.onRemote(doc, kind, payload);
@@ -170,6 +173,7 @@ export class DocumentRegistry {
       // Forget the failed attempt so that the next connection tries again.
       if (this.entries.get(docId) === entry) this.entries.delete(docId);
       await this.bus?.unsubscribe(docId);
+      this.options.metrics?.storeError('load');
       this.logger.error({ err: error, docId }, 'loading document failed; refusing connections');
       throw error;
     }
@@ -240,6 +244,7 @@ export class DocumentRegistry {
           this.stats.catchUps++;
         } catch (error) {
           this.stats.catchUpFailures++;
+          this.options.metrics?.storeError('catch_up');
           this.logger.error({ err: error, docId }, 'catching up from the store failed; will retry');
           state.again = true;
           await new Promise((resolve) => setTimeout(resolve, CATCH_UP_RETRY_MS));
@@ -316,6 +321,7 @@ export class DocumentRegistry {
           doc.logLength = Math.max(0, doc.logLength - result.foldedUpdates);
           this.logger.debug({ docId: doc.id, ...result, ms: Date.now() - started }, 'compacted document');
         } catch (error) {
+          this.options.metrics?.storeError('compact');
           this.logger.error({ err: error, docId: doc.id }, 'compaction failed; the log stays as it is');
         }
         const entry = this.entries.get(doc.id);

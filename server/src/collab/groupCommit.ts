@@ -12,6 +12,7 @@
  */
 import type { Logger } from 'pino';
 import type { PendingUpdate, Store } from '../storage/port.js';
+import type { Metrics } from '../observability/metrics.js';
 
 export interface CommitEntry {
   docId: string;
@@ -46,6 +47,7 @@ export class GroupCommitWriter {
     private readonly store: Store,
     private readonly logger: Logger,
     private readonly retry = { minMs: 50, maxMs: 5_000 },
+    private readonly metrics: Metrics | null = null,
   ) {}
 
   enqueue(entry: CommitEntry): void {
@@ -89,10 +91,12 @@ export class GroupCommitWriter {
       for (const entry of batch) {
         if (entry.data) writes.push({ docId: entry.docId, data: entry.data, userId: entry.userId });
       }
+      const started = performance.now();
       try {
         await this.store.content.append(writes, new Date().toISOString());
       } catch (error) {
         this.stats.failures++;
+        this.metrics?.storeError('append');
         this.queue = batch.concat(this.queue);
         this.inFlight = [];
         this.retryDelayMs = Math.min(this.retry.maxMs, Math.max(this.retry.minMs, this.retryDelayMs * 2));
@@ -100,10 +104,15 @@ export class GroupCommitWriter {
         this.running = false;
         this.retryTimer = setTimeout(() => {
           this.retryTimer = null;
+          this.metrics?.storeRetries.inc();
           this.running = true;
           void this.drain();
         }, this.retryDelayMs);
         return;
+      }
+      if (this.metrics) {
+        this.metrics.commitSeconds.observe((performance.now() - started) / 1000);
+        if (writes.length > 0) this.metrics.commitBatchSize.observe(writes.length);
       }
       this.retryDelayMs = 0;
       this.inFlight = [];

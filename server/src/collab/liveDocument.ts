@@ -12,6 +12,7 @@ import { encodeAwarenessMessage, encodeSyncStep1, encodeUpdateMessage } from './
 import { checkUpdate, isSyncGap } from './updateGuard.js';
 import { applyRespectingLocks } from './sectionLocks.js';
 import { can, type Actor } from '@jane/shared';
+import type { Metrics } from '../observability/metrics.js';
 
 /** What a document needs from a connection. */
 export interface DocumentPeer {
@@ -52,6 +53,7 @@ export interface LiveDocumentDeps {
    * Updates are handed over only once they are durable in the shared store.
    */
   publish?: (kind: BusMessageKind, payload: Uint8Array) => void;
+  metrics?: Metrics | null;
 }
 
 /** Whether `remote` (a state vector) has changes `doc` lacks. */
@@ -87,6 +89,7 @@ export class LiveDocument {
   private readonly logger: Logger;
   private readonly onLogGrew: (doc: LiveDocument) => void;
   private readonly publish: LiveDocumentDeps['publish'];
+  private readonly metrics: Metrics | null;
 
   constructor(
     readonly id: string,
@@ -98,6 +101,7 @@ export class LiveDocument {
     this.logger = deps.logger;
     this.onLogGrew = deps.onLogGrew;
     this.publish = deps.publish;
+    this.metrics = deps.metrics ?? null;
     this.logLength = storedUpdates;
     if (hasPendingState(doc)) {
       this.logger.warn({ docId: id }, 'stored document has pending structs; serving what can be integrated');
@@ -149,6 +153,7 @@ export class LiveDocument {
       threw = true;
       this.logger.debug({ docId: this.id, userId: peer.userId, err: error }, 'update threw while applying');
     }
+    if (refused) this.metrics?.updateRejected('section_lock');
     // A refused part was undone: everyone, the sender too, gets the net result instead.
     const produced = refused && stateBefore ? [Y.encodeStateAsUpdate(this.doc, stateBefore)] : this.captured;
     this.captured = null;

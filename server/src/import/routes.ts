@@ -95,7 +95,7 @@ export function importRoutes(ctx: AppContext): Router {
       { workspaceId, title: title ?? imported.suggestedTitle, template: 'blank' },
       contentUpdate(imported.blocks),
     );
-    ctx.logger.info({ workspaceId, documentId: document.id, kind: imported.kind, bytes: file.size, ms: Math.round(performance.now() - started) }, 'document imported');
+    req.requestLog.info({ workspaceId, userId: user.id, documentId: document.id, kind: imported.kind, bytes: file.size, ms: Math.round(performance.now() - started) }, 'document imported');
     const [meta] = await presentDocuments(store, [document], actor);
     res.status(201).json({ document: meta!, report: imported.report } satisfies ImportDocumentResponse);
   });

@@ -10,7 +10,7 @@ import type { Store, UserRecord } from '../storage/port.js';
 import { UnauthorizedError } from '../errors.js';
 import type { MeetingService } from '../meetings/service.js';
 import { parseOrThrow } from '../validation.js';
-import { answer } from './acks.js';
+import { answer, socketLog } from './acks.js';
 import type { RealtimeSocket } from './types.js';
 import type { AttendanceTracker } from './attendanceTracker.js';
 
@@ -33,32 +33,32 @@ export class MeetingEvents {
       return record;
     };
     socket.on('meeting:start', (request, ack) =>
-      answer(ack, this.logger, async () => {
+      answer(ack, socketLog(socket, this.logger), async () => {
         const { workspaceId, ...body } = parseOrThrow(StartSchema, request, 'meeting');
         const started = await this.meetings.start(await user(), workspaceId, body);
         return this.join(socket, await user(), started.meeting.id);
       }),
     );
     socket.on('meeting:update', (request, ack) =>
-      answer(ack, this.logger, async () => {
+      answer(ack, socketLog(socket, this.logger), async () => {
         const { meetingId, ...patch } = parseOrThrow(UpdateSchema, request, 'meeting change');
         return this.meetings.update(await user(), meetingId, patch);
       }),
     );
     socket.on('meeting:end', (request, ack) =>
-      answer(ack, this.logger, async () => {
+      answer(ack, socketLog(socket, this.logger), async () => {
         const { meetingId } = parseOrThrow(MeetingRefSchema, request, 'meeting');
         return this.meetings.end(await user(), meetingId);
       }),
     );
     socket.on('meeting:join', (request, ack) =>
-      answer(ack, this.logger, async () => {
+      answer(ack, socketLog(socket, this.logger), async () => {
         const { meetingId } = parseOrThrow(MeetingRefSchema, request, 'meeting');
         return this.join(socket, await user(), meetingId);
       }),
     );
     socket.on('meeting:leave', (request, ack) =>
-      answer(ack, this.logger, async () => {
+      answer(ack, socketLog(socket, this.logger), async () => {
         const { meetingId } = parseOrThrow(MeetingRefSchema, request, 'meeting');
         await this.meetings.access(await user(), meetingId, 'meeting.join');
         await this.attendance.left(socket, meetingId);

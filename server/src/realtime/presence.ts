@@ -9,7 +9,7 @@ import { PresenceUpdateSchema, type ConnectionPresence, type MeetingState, type 
 import type { Store } from '../storage/port.js';
 import { parseOrThrow } from '../validation.js';
 import type { MeetingService } from '../meetings/service.js';
-import { answer } from './acks.js';
+import { answer, socketLog } from './acks.js';
 import { workspaceRoom, type RealtimeIO, type RealtimeSocket, type SocketData } from './types.js';
 
 /** A connection as members of `workspaceId` may see it; null when the person hides. */
@@ -83,12 +83,12 @@ export class PresenceService {
 
   register(socket: RealtimeSocket): void {
     socket.on('presence:update', (update, ack) =>
-      answer(ack, this.logger, async () => {
+      answer(ack, socketLog(socket, this.logger), async () => {
         await this.update(socket, update);
         return null;
       }),
     );
-    socket.on('presence:snapshot', (ack) => answer(ack, this.logger, () => this.snapshot(socket)));
+    socket.on('presence:snapshot', (ack) => answer(ack, socketLog(socket, this.logger), () => this.snapshot(socket)));
   }
 
   private async documentTitle(documentId: string): Promise<{ workspaceId: string; title: string } | null> {

@@ -26,6 +26,8 @@ import { workspaceActor } from '../policies/authorize.js';
 import { ConnectionCounter, inWords, MAX_REALTIME_CONNECTIONS_PER_ACCOUNT, RefusalCounter, SOCKET_EVENT_COSTS } from '../limits/budgets.js';
 import { FrameMeter, SOCKET_EVENT_BUDGET } from '../limits/frameMeter.js';
 import { documentRoom, userRoom, workspaceRoom, type RealtimeIO, type RealtimeSocket } from './types.js';
+import { bindSocketLog } from './acks.js';
+import type { Metrics } from '../observability/metrics.js';
 
 const KNOWN_EVENTS = new Set([
   'presence:update',
@@ -47,6 +49,7 @@ export interface RealtimeServer {
 
 export interface RealtimeOptions {
   meetingGraceMs: number;
+  metrics?: Metrics | null;
 }
 
 /**
@@ -92,6 +95,7 @@ export async function attachRealtime(
 ): Promise<RealtimeServer> {
   const log = ctx.logger.child({ module: 'realtime' });
   const { meetings, comments } = services;
+  const metrics = options.metrics ?? null;
   const io: RealtimeIO = new Server(httpServer, {
     path: REALTIME_PATH,
     serveClient: false,
@@ -105,6 +109,8 @@ export async function attachRealtime(
   let redis: { pub: Redis; sub: Redis } | null = null;
   if (ctx.config.redisUrl) {
     redis = adapterClients(ctx.config.redisUrl, log);
+    const clients = redis;
+    metrics?.probes.redis.set('socketio', () => clients.pub.status === 'ready' && clients.sub.status === 'ready');
     io.adapter(createAdapter(redis.pub, redis.sub, { key: `${ctx.config.redisPrefix}:socket.io`, requestsTimeout: 3000 }));
     log.info('socket.io uses the Redis adapter');
   }
@@ -120,10 +126,15 @@ export async function attachRealtime(
   io.use(async (socket, next) => {
     try {
       const session = await ctx.sessions.fromRequest(socket.request);
-      if (!session) return next(new Error('unauthenticated'));
+      if (!session) {
+        metrics?.connectionRefused('socketio', 401);
+        return next(new Error('unauthenticated'));
+      }
       const user = session.user;
-      if ((await ctx.budgets.realtimeConnects.spend(user.id)) > 0) return next(new Error('too_many_connections'));
-      if (!realtimeConnections.tryOpen(user.id)) return next(new Error('too_many_connections'));
+      if ((await ctx.budgets.realtimeConnects.spend(user.id)) > 0 || !realtimeConnections.tryOpen(user.id)) {
+        metrics?.connectionRefused('socketio', 429);
+        return next(new Error('too_many_connections'));
+      }
       handshakeSessions.set(socket.id, session.session);
       const now = new Date().toISOString();
       socket.data = {
@@ -150,6 +161,7 @@ export async function attachRealtime(
       };
       next();
     } catch (error) {
+      metrics?.connectionRefused('socketio', 503);
       log.error({ err: error }, 'socket authentication failed');
       next(new Error('unavailable'));
     }
@@ -162,17 +174,19 @@ export async function attachRealtime(
       socket.disconnect(true);
       return;
     }
+    // Every line about this socket carries its id (socket.id, as the client and the adapter know it).
+    const socketLogger = bindSocketLog(socket, log.child({ socketId: socket.id, userId: socket.data.userId }));
     // Disconnected when its session ends (sign-out anywhere, deactivation, expiry).
     const stopWatching = ctx.liveSessions.register(session, () => socket.disconnect(true));
     socket.on('disconnect', () => {
       stopWatching();
       realtimeConnections.close(socket.data.userId);
     });
-    spendOnEvents(socket);
+    spendOnEvents(socket, socketLogger);
     socket.join([userRoom(socket.data.userId), ...socket.data.workspaceIds.map(workspaceRoom)]);
     presence.register(socket);
     meetingEvents.register(socket);
-    registerDocumentThreads(socket, ctx.store, comments, log);
+    registerDocumentThreads(socket, ctx.store, comments, socketLogger);
     socket.onAny((event: string, ...args: unknown[]) => {
       if (KNOWN_EVENTS.has(event)) return;
       const ack = args.at(-1);
@@ -188,17 +202,18 @@ export async function attachRealtime(
    * connection that keeps flooding is disconnected. Refusing costs almost nothing, so a
    * flood from one account cannot slow anyone else down.
    */
-  function spendOnEvents(socket: RealtimeSocket): void {
+  function spendOnEvents(socket: RealtimeSocket, socketLogger: AppContext['logger']): void {
     const refusals = new RefusalCounter();
     const meter = new FrameMeter(SOCKET_EVENT_BUDGET);
     /** Set once the connection is cut off: whatever it already sent is dropped unread. */
     let cut = false;
     const refuse = (packet: unknown[], waitMs: number) => {
+      metrics?.socketEventsRefused.inc();
       const ack = packet.at(-1);
       if (typeof ack === 'function') ack({ ok: false, error: { code: 'rate_limited', message: `Too many requests; wait ${inWords(waitMs)}.` } });
       if (!cut && refusals.refuse()) {
         cut = true;
-        log.warn({ userId: socket.data.userId }, 'socket.io connection keeps flooding; disconnected');
+        socketLogger.warn('socket.io connection keeps flooding; disconnected');
         socket.disconnect(true);
       }
     };

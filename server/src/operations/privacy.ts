@@ -93,7 +93,8 @@ export function anonymisedEmail(userId: string): string {
 /**
  * Anonymises the account: deactivated, signed out everywhere (open sockets closed), name,
  * email, organisation and password replaced, administrator rights removed; attendance
- * records renamed; pending invitations to the old address deleted.
+ * records renamed (email and organisation blanked; country and role kept for the counts);
+ * invitations to the old address deleted. Memberships stay (an inactive account has no access).
  */
 export async function anonymiseAccount(ctx: Pick<AppContext, 'store' | 'accessEvents'>, user: UserRecord): Promise<UserRecord> {
   const { store } = ctx;

@@ -255,7 +255,7 @@ export interface MeetingRepository {
    * the counts). Returns how many intervals and attendee emails it removed.
    */
   pruneAttendanceDetails(endedBefore: string): Promise<number>;
-  /** Replaces the name and email kept in every attendance record of the person (anonymisation); returns how many. */
+  /** Replaces the name and email kept in every attendance record of the person and clears the organisation (anonymisation); returns how many. */
   renameAttendee(userId: string, name: string, email: string): Promise<number>;
 }
 

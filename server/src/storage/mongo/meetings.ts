@@ -63,7 +63,7 @@ export async function mongoMeetings(db: Db): Promise<MeetingRepository> {
       return closed.deletedCount + open.deletedCount + emails.modifiedCount;
     },
     async renameAttendee(userId, name, email) {
-      return (await attendees.collection.updateMany({ userId }, { $set: { name, email } })).modifiedCount;
+      return (await attendees.collection.updateMany({ userId }, { $set: { name, email, organisation: '' } })).modifiedCount;
     },
     async start(meeting) {
       try {

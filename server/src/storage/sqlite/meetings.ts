@@ -73,7 +73,7 @@ export function sqliteMeetings({ db, statement }: Connection): MeetingRepository
       return pruneAttendanceDetails(endedBefore);
     },
     async renameAttendee(userId, name, email) {
-      return statement('UPDATE meeting_attendees SET name = ?, email = ? WHERE user_id = ?').run(name, email, userId).changes;
+      return statement("UPDATE meeting_attendees SET name = ?, email = ?, organisation = '' WHERE user_id = ?").run(name, email, userId).changes;
     },
     async start(meeting) {
       try {

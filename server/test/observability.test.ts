@@ -183,7 +183,7 @@ describe('readiness', () => {
     server.context.health.draining = true;
     const draining = await fetch(`${server.url}/api/ready`);
     expect(draining.status).toBe(503);
-    expect((await draining.json()).status).toBe('draining');
+    expect(((await draining.json()) as { status: string }).status).toBe('draining');
     // Liveness stays on: the process is fine, it just takes no new clients.
     expect((await fetch(`${server.url}/api/health`)).status).toBe(200);
     server.context.health.draining = false;
@@ -195,7 +195,7 @@ describe('readiness', () => {
       const started = Date.now();
       const stalled = await fetch(`${server.url}/api/ready`);
       expect(stalled.status).toBe(503);
-      expect((await stalled.json()).status).toBe('store-unavailable');
+      expect(((await stalled.json()) as { status: string }).status).toBe('store-unavailable');
       expect(Date.now() - started).toBeLessThan(4_000);
     } finally {
       server.store.ping = ping;

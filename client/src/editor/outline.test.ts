@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { headingIndexAt, outlineOf } from './outline';
+import { headingIndexAt, outlineOf, sameHeadings } from './outline';
 import { heading, paragraph, positionOf, proseMirrorDoc } from '../test/documents';
 
 const draft = proseMirrorDoc(
@@ -52,5 +52,22 @@ describe('outline', () => {
   it('marks no section for text above the first heading', () => {
     const doc = proseMirrorDoc(paragraph('Preface.'), heading(2, 'Scope'));
     expect(headingIndexAt(outlineOf(doc), positionOf(doc, 'Preface'))).toBe(-1);
+  });
+
+  it('tells a change that only moved headings from one that changed them', () => {
+    const typedAbove = proseMirrorDoc(
+      heading(1, 'Call for expressions of interest'),
+      paragraph('Introduction, longer now.'),
+      heading(2, '  Who may apply  '),
+      paragraph('Eligible organisations.'),
+      heading(3, 'National endorsement'),
+      paragraph('Endorsed by the Member State.'),
+      heading(2, 'How to apply'),
+    );
+    expect(outlineOf(typedAbove).map((item) => item.pos)).not.toEqual(outlineOf(draft).map((item) => item.pos));
+    expect(sameHeadings(outlineOf(draft), outlineOf(typedAbove))).toBe(true);
+    const renamed = proseMirrorDoc(heading(1, 'Call for expressions of interest'), paragraph('Introduction.'), heading(2, 'Who may apply now'));
+    expect(sameHeadings(outlineOf(draft), outlineOf(renamed))).toBe(false);
+    expect(sameHeadings(outlineOf(draft), outlineOf(draft).slice(1))).toBe(false);
   });
 });

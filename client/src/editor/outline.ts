@@ -19,9 +19,18 @@ export function outlineOf(doc: ProseMirrorNode): OutlineItem[] {
       items.push({ pos, level, text: node.textContent.trim(), sectionId });
       return false;
     }
-    return true;
+    // Headings are blocks: no need to walk the text inside paragraphs.
+    return !node.isTextblock;
   });
   return items;
+}
+
+/**
+ * Whether two outlines list the same headings (level, text, section id), wherever they
+ * are: then only positions moved, and what shows the outline need not change.
+ */
+export function sameHeadings(a: readonly OutlineItem[], b: readonly OutlineItem[]): boolean {
+  return a.length === b.length && a.every((item, i) => item.level === b[i]!.level && item.text === b[i]!.text && item.sectionId === b[i]!.sectionId);
 }
 
 /** Index of the heading a position falls under (the last heading at or before it), or -1. */

@@ -1,13 +1,17 @@
 /**
  * The outline of the open document and the section the person is in: recomputed after
- * every change (batched to one pass per frame, so a burst of remote edits costs one),
- * following the caret while they type and the top of the view while they read; and
- * moving to a section, with or without the caret.
+ * every change of the text (batched to one pass per frame, so a burst of remote edits
+ * costs one), following the caret while they type and the top of the view while they
+ * read; and moving to a section, with or without the caret.
+ *
+ * The outline is a shallow ref of plain items. When a change leaves the headings as they
+ * were (level, text, section id) — nearly every keystroke — only their positions are
+ * brought up to date, in place, and nothing that shows the outline re-renders.
  */
-import { onBeforeUnmount, ref, watch, type Ref, type ShallowRef } from 'vue';
+import { onBeforeUnmount, ref, shallowRef, watch, type Ref, type ShallowRef } from 'vue';
 import type { Editor } from '@tiptap/vue-3';
 import { isChangeOrigin as isRemote } from '@tiptap/extension-collaboration';
-import { headingIndexAt, outlineOf, type OutlineItem } from './outline';
+import { headingIndexAt, outlineOf, sameHeadings, type OutlineItem } from './outline';
 
 /** How far below the top of the view a heading still counts as "the section being read". */
 const READING_LINE_PX = 48;
@@ -27,32 +31,51 @@ export interface OutlineTracking {
 }
 
 export function useOutlineTracking(editor: ShallowRef<Editor | undefined>, scroller: Ref<HTMLElement | null>): OutlineTracking {
-  const outline = ref<OutlineItem[]>([]);
+  const outline = shallowRef<OutlineItem[]>([]);
   const current = ref(-1);
   let outlineFrame = 0;
+  /** What the pending frame has to do. */
+  let textChanged = false;
+  let followCaret = false;
   let scrollFrame = 0;
   /** While the page scrolls to a chosen heading, the scroll position must not override that choice. */
   let jumping = false;
   let jumpTimer: ReturnType<typeof setTimeout> | undefined;
 
-  function scheduleOutline(instance: Editor, followCaret: boolean): void {
-    cancelAnimationFrame(outlineFrame);
+  function readOutline(instance: Editor): void {
+    const next = outlineOf(instance.view.state.doc);
+    const previous = outline.value;
+    if (sameHeadings(previous, next)) next.forEach((item, i) => (previous[i]!.pos = item.pos));
+    else outline.value = next;
+  }
+
+  function scheduleOutline(instance: Editor, options: { textChanged: boolean; followCaret: boolean }): void {
+    textChanged ||= options.textChanged;
+    followCaret ||= options.followCaret;
+    if (outlineFrame) return;
     outlineFrame = requestAnimationFrame(() => {
+      outlineFrame = 0;
+      const [read, follow] = [textChanged, followCaret];
+      textChanged = followCaret = false;
       if (instance.isDestroyed) return;
-      outline.value = outlineOf(instance.state.doc);
-      if (followCaret && instance.isFocused) {
-        current.value = headingIndexAt(outline.value, instance.state.selection.from);
-      } else if (current.value >= outline.value.length || current.value < 0) {
-        current.value = outline.value.length > 0 ? Math.max(0, Math.min(current.value, outline.value.length - 1)) : -1;
+      if (read) readOutline(instance);
+      const items = outline.value;
+      if (follow && instance.isFocused) {
+        current.value = headingIndexAt(items, instance.view.state.selection.from);
+      } else if (current.value >= items.length || current.value < 0) {
+        current.value = items.length > 0 ? Math.max(0, Math.min(current.value, items.length - 1)) : -1;
       }
     });
   }
 
   watch(editor, (instance) => {
     if (!instance) return;
-    scheduleOutline(instance, false);
-    instance.on('update', ({ transaction }) => scheduleOutline(instance, !isRemote(transaction)));
-    instance.on('selectionUpdate', () => scheduleOutline(instance, true));
+    scheduleOutline(instance, { textChanged: true, followCaret: false });
+    // 'update' is a change of the text; a caret that only moved needs no new outline.
+    instance.on('update', ({ transaction }) => scheduleOutline(instance, { textChanged: true, followCaret: !isRemote(transaction) }));
+    instance.on('selectionUpdate', ({ transaction }) => {
+      if (!isRemote(transaction)) scheduleOutline(instance, { textChanged: false, followCaret: true });
+    });
   });
 
   function headingElement(item: OutlineItem): HTMLElement | null {
@@ -115,6 +138,7 @@ export function useOutlineTracking(editor: ShallowRef<Editor | undefined>, scrol
 
   onBeforeUnmount(() => {
     cancelAnimationFrame(outlineFrame);
+    outlineFrame = 0;
     cancelAnimationFrame(scrollFrame);
     clearTimeout(jumpTimer);
   });

@@ -61,7 +61,8 @@ function positionOfNode(doc: ProseMirrorNode, target: ProseMirrorNode): number |
       found = pos;
       return false;
     }
-    return true;
+    // The target is a text block: nothing inside another text block can be it.
+    return !node.isTextblock;
   });
   return found;
 }

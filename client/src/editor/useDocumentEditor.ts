@@ -1,7 +1,7 @@
 /**
  * The Tiptap editor of the document page, bound to the collaboration session's Y.Doc:
- * the shared schema, collaboration (the text and everyone's named carets), the caret
- * guard, comment highlights and the locks on agreed sections. It is editable only for people who may edit, once the
+ * the shared schema, collaboration (the text and everyone's named carets; remote changes
+ * applied incrementally), the caret guard, comment highlights and the locks on agreed sections. It is editable only for people who may edit, once the
  * document's text is there and while nothing is wrong with the connection.
  */
 import { computed, watch, type ComputedRef, type Ref, type ShallowRef } from 'vue';
@@ -12,6 +12,7 @@ import { DOCUMENT_FIELD } from '@jane/shared/core';
 import { editorExtensions } from '@jane/shared/editor';
 import type { CollabDoc } from '../collab/useCollabDoc';
 import { KeepCaretInPlace } from './keepCaretInPlace';
+import { IncrementalSync } from './incrementalSync';
 import { CommentHighlights } from './comments/commentHighlights';
 import { SectionLocks, sectionLocksKey } from './sections/sectionLocks';
 import { t } from '../i18n';
@@ -62,6 +63,7 @@ export function useDocumentEditor({ collab, canEdit, onOpenThread, onLinkShortcu
     extensions: [
       ...editorExtensions(),
       Collaboration.configure({ document: collab.doc, field: DOCUMENT_FIELD }),
+      IncrementalSync,
       CollaborationCaret.configure({ provider: collab.provider, user: collab.identity(), render: renderCaret }),
       KeepCaretInPlace,
       CommentHighlights.configure({ onOpen: (threadId) => onOpenThread(threadId) }),

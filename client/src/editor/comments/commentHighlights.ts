@@ -4,11 +4,13 @@
  * `data-thread-id`, so a click on it opens the thread. A passage being commented on
  * (the new-thread composer is open) is drawn as `comment-highlight--draft`.
  *
- * Positions come from Yjs, not from ProseMirror: on every change that arrives through
- * Yjs (a colleague's edit, undo, the first load) and whenever the threads change, all
- * anchors are resolved again. Local typing only maps the decorations through the
- * transaction, which agrees with the anchors (start sticks right, end sticks left, so
- * neither side is inclusive) until the next resolution.
+ * Positions come from Yjs, not from ProseMirror: whenever the threads change, and on a
+ * change that arrives through Yjs (a colleague's edit, undo, the first load) where it
+ * touches a highlighted passage or while some thread is not drawn (its text may have
+ * come back), all anchors are resolved again. Otherwise — local typing, and a colleague
+ * typing away from every passage — the decorations are only mapped through the change,
+ * which agrees with the anchors (start sticks right, end sticks left, so neither side is
+ * inclusive) until the next resolution.
  */
 import { Extension } from '@tiptap/core';
 import { isChangeOrigin } from '@tiptap/extension-collaboration';
@@ -17,6 +19,7 @@ import { Plugin, PluginKey, type EditorState, type Transaction } from '@tiptap/p
 import { Decoration, DecorationSet } from '@tiptap/pm/view';
 import type { ThreadAnchor } from '@jane/shared/core';
 import { resolveAnchor, syncBindingOf, type SyncBinding } from './anchors';
+import { remoteChangeMap } from '../incrementalSync';
 
 export interface HighlightedThread {
   id: string;
@@ -33,16 +36,22 @@ export interface CommentHighlightsInput {
 
 interface PluginState extends CommentHighlightsInput {
   decorations: DecorationSet;
+  /** Threads (and the draft) whose passage could not be resolved at the last build. */
+  undrawn: number;
 }
 
 export const commentHighlightsKey = new PluginKey<PluginState>('commentHighlights');
 
-function build(doc: ProseMirrorNode, binding: SyncBinding | null, input: CommentHighlightsInput): DecorationSet {
-  if (!binding) return DecorationSet.empty;
+function build(doc: ProseMirrorNode, binding: SyncBinding | null, input: CommentHighlightsInput): Pick<PluginState, 'decorations' | 'undrawn'> {
+  if (!binding) return { decorations: DecorationSet.empty, undrawn: input.threads.length + (input.draft ? 1 : 0) };
   const decorations: Decoration[] = [];
+  let undrawn = 0;
   for (const thread of input.threads) {
     const range = resolveAnchor(binding, doc, thread.anchor);
-    if (!range) continue;
+    if (!range) {
+      undrawn++;
+      continue;
+    }
     const classes = ['comment-highlight'];
     if (thread.anchor.kind === 'section') classes.push('comment-highlight--section');
     if (thread.id === input.activeId) classes.push('comment-highlight--active');
@@ -53,8 +62,19 @@ function build(doc: ProseMirrorNode, binding: SyncBinding | null, input: Comment
   if (input.draft) {
     const range = resolveAnchor(binding, doc, input.draft);
     if (range) decorations.push(Decoration.inline(range.from, range.to, { class: 'comment-highlight comment-highlight--draft' }, { inclusiveStart: false, inclusiveEnd: false }));
+    else undrawn++;
   }
-  return DecorationSet.create(doc, decorations);
+  return { decorations: DecorationSet.create(doc, decorations), undrawn };
+}
+
+/** After a change through Yjs: the highlights mapped when it is clear of them all, else resolved again. */
+function afterRemoteChange(tr: Transaction, previous: PluginState, oldState: EditorState): PluginState {
+  if (previous.undrawn === 0) {
+    const change = remoteChangeMap(tr, oldState.doc);
+    if (!change) return previous;
+    if (previous.decorations.find(change.from, change.toA).length === 0) return { ...previous, decorations: previous.decorations.map(change.map, tr.doc) };
+  }
+  return { ...previous, ...build(tr.doc, syncBindingOf(oldState), previous) };
 }
 
 /** Tells the highlights which threads to draw (call whenever threads or the active one change). */
@@ -80,13 +100,13 @@ export const CommentHighlights = Extension.create<CommentHighlightsOptions>({
       new Plugin<PluginState>({
         key: commentHighlightsKey,
         state: {
-          init: () => ({ threads: [], activeId: null, draft: null, decorations: DecorationSet.empty }),
+          init: () => ({ threads: [], activeId: null, draft: null, decorations: DecorationSet.empty, undrawn: 0 }),
           // The binding is one object for the editor's lifetime; read it from the finished old state.
           apply(tr, previous, oldState) {
             const input = tr.getMeta(commentHighlightsKey) as CommentHighlightsInput | undefined;
-            if (input) return { ...input, decorations: build(tr.doc, syncBindingOf(oldState), input) };
+            if (input) return { ...input, ...build(tr.doc, syncBindingOf(oldState), input) };
             if (!tr.docChanged) return previous;
-            if (isChangeOrigin(tr)) return { ...previous, decorations: build(tr.doc, syncBindingOf(oldState), previous) };
+            if (isChangeOrigin(tr)) return afterRemoteChange(tr, previous, oldState);
             return { ...previous, decorations: previous.decorations.map(tr.mapping, tr.doc) };
           },
         },

@@ -1,15 +1,20 @@
 /**
  * Comments on the editor side of the document page:
  * - keeps the highlight plugin told which threads to draw;
- * - resolves every thread's anchor after each change (batched per frame) into
- *   `placements` — document order for the panel, detached threads as null;
+ * - resolves every thread's anchor after each change of the text (batched, right after
+ *   the frame that shows the change) into `placements` — document order for the panel,
+ *   detached threads as null. When only positions moved (the same threads, attached, in
+ *   the same order: nearly every keystroke) the ranges are updated in place and nothing
+ *   that shows them re-renders;
  * - follows the selection (editable or read-only editor alike) for the floating
- *   "Comment" button, and Ctrl+Alt+M;
+ *   "Comment" button, and Ctrl+Alt+M — on local selection changes, and on colleagues'
+ *   changes only while a passage is selected (remote carets moving cost nothing);
  * - starts drafts on a passage or on a whole section, and reveals a thread's passage.
  * The editor itself never enters reactive state; outputs are plain values.
  */
-import { onBeforeUnmount, onMounted, ref, watch, type Ref, type ShallowRef } from 'vue';
+import { onBeforeUnmount, onMounted, ref, shallowRef, watch, type Ref, type ShallowRef } from 'vue';
 import type { Editor } from '@tiptap/vue-3';
+import { isChangeOrigin } from '@tiptap/extension-collaboration';
 import type { EditorView } from '@tiptap/pm/view';
 import { TextSelection } from '@tiptap/pm/state';
 import { useCommentsStore } from '../../stores/comments';
@@ -60,7 +65,7 @@ function sectionAt(view: EditorView, pos: number): { sectionId: string | null; s
 
 export function useEditorComments(editor: ShallowRef<Editor | undefined>, scroller: Ref<HTMLElement | null>): EditorComments {
   const comments = useCommentsStore();
-  const placements = ref<Record<string, PassageRange | null>>({});
+  const placements = shallowRef<Record<string, PassageRange | null>>({});
   const selection = ref<SelectionPrompt | null>(null);
   const notice = ref('');
 
@@ -82,19 +87,45 @@ export function useEditorComments(editor: ShallowRef<Editor | undefined>, scroll
 
   /* ------------------------------------------------------------ placements */
   let placeFrame = 0;
+  let placeTimer: ReturnType<typeof setTimeout> | undefined;
+  /** The threads in document order, detached ones marked: what the panel shows of `placements`. */
+  let placementShape = '';
+  function shapeOf(next: Record<string, PassageRange | null>): string {
+    const ids = Object.keys(next).sort();
+    const attached = ids.filter((id) => next[id]).sort((a, b) => next[a]!.from - next[b]!.from || next[a]!.to - next[b]!.to || (a < b ? -1 : 1));
+    return `${attached.join(',')}|${ids.filter((id) => !next[id]).join(',')}`;
+  }
+  function placeNow(): void {
+    const current = view();
+    const binding = current ? syncBindingOf(current.state) : null;
+    if (!current || !binding) return;
+    const next: Record<string, PassageRange | null> = {};
+    for (const thread of comments.threads) next[thread.id] = resolveAnchor(binding, current.state.doc, thread.anchor);
+    const shape = shapeOf(next);
+    if (shape !== placementShape) {
+      placementShape = shape;
+      placements.value = next;
+      return;
+    }
+    // Same threads, same order: the ranges move in place (read when revealing a passage).
+    const before = placements.value;
+    for (const [id, range] of Object.entries(next)) {
+      const old = before[id];
+      if (old && range) {
+        old.from = range.from;
+        old.to = range.to;
+      }
+    }
+  }
   function schedulePlacements(): void {
-    cancelAnimationFrame(placeFrame);
+    if (placeFrame || placeTimer !== undefined) return;
+    // After the frame that shows the change: resolving every anchor is not in its way.
     placeFrame = requestAnimationFrame(() => {
-      const current = view();
-      const binding = current ? syncBindingOf(current.state) : null;
-      if (!current || !binding) return;
-      const next: Record<string, PassageRange | null> = {};
-      for (const thread of comments.threads) next[thread.id] = resolveAnchor(binding, current.state.doc, thread.anchor);
-      const before = placements.value;
-      const changed =
-        Object.keys(next).length !== Object.keys(before).length ||
-        Object.entries(next).some(([id, range]) => before[id]?.from !== range?.from || before[id]?.to !== range?.to || (id in before) === false);
-      if (changed) placements.value = next;
+      placeFrame = 0;
+      placeTimer = setTimeout(() => {
+        placeTimer = undefined;
+        placeNow();
+      });
     });
   }
 
@@ -194,7 +225,9 @@ export function useEditorComments(editor: ShallowRef<Editor | undefined>, scroll
       if (!instance) return;
       instance.on('transaction', ({ transaction }) => {
         if (transaction.docChanged) schedulePlacements();
-        scheduleSelection();
+        const local = !isChangeOrigin(transaction) && (transaction.selectionSet || transaction.docChanged || transaction.getMeta('focus') || transaction.getMeta('blur'));
+        // A colleague's edit moves a selected passage (and may remove it); an unselected caret has no button.
+        if (local || (transaction.docChanged && selection.value !== null)) scheduleSelection();
       });
       pushHighlights();
       schedulePlacements();
@@ -217,6 +250,7 @@ export function useEditorComments(editor: ShallowRef<Editor | undefined>, scroll
   });
   onBeforeUnmount(() => {
     cancelAnimationFrame(placeFrame);
+    clearTimeout(placeTimer);
     cancelAnimationFrame(selectionFrame);
     document.removeEventListener('selectionchange', onSelectionChange);
     document.removeEventListener('keydown', onKeydown);

@@ -11,12 +11,17 @@
  * which ProseMirror keeps for untouched nodes, so the check is cheap). A heading of the
  * section's level or higher added right after it starts a new section, and is allowed.
  * Changes that arrive through Yjs (colleagues, the server's corrections, undo) pass.
+ *
+ * The drawing follows the text: a change inside one text block (typing, nearly always)
+ * leaves the sections' blocks as they were, so the decorations are only mapped through
+ * it; anything else draws them again.
  */
 import { Extension } from '@tiptap/core';
 import { isChangeOrigin } from '@tiptap/extension-collaboration';
 import type { Node as ProseMirrorNode } from '@tiptap/pm/model';
-import { Plugin, PluginKey } from '@tiptap/pm/state';
+import { Plugin, PluginKey, type Transaction } from '@tiptap/pm/state';
 import { Decoration, DecorationSet } from '@tiptap/pm/view';
+import { changedRange, mappingOf } from '../incrementalSync';
 
 export interface LockedSection {
   id: string;
@@ -84,6 +89,23 @@ function decorate(doc: ProseMirrorNode, options: SectionLocksOptions): Decoratio
   return DecorationSet.create(doc, decorations);
 }
 
+/** Whether `from`–`to` of `doc` lies inside one text block (its content only). */
+function insideOneTextblock(doc: ProseMirrorNode, from: number, to: number): boolean {
+  const $from = doc.resolve(from);
+  return $from.parent.isTextblock && to <= $from.end() && $from.depth > 0;
+}
+
+/** The locks after a change of the text: mapped when it stayed inside one text block, else drawn again. */
+function afterChange(tr: Transaction, old: DecorationSet, before: ProseMirrorNode, options: SectionLocksOptions): DecorationSet {
+  const range = changedRange(before, tr.doc);
+  if (!range) return old;
+  if (insideOneTextblock(before, range.from, range.toA) && insideOneTextblock(tr.doc, range.from, range.toB)) {
+    // Remote changes arrive as one step replacing everything: map through what really changed.
+    return old.map(isChangeOrigin(tr) ? mappingOf(range) : tr.mapping, tr.doc);
+  }
+  return decorate(tr.doc, options);
+}
+
 export const SectionLocks = Extension.create<SectionLocksOptions>({
   name: 'sectionLocks',
 
@@ -98,8 +120,11 @@ export const SectionLocks = Extension.create<SectionLocksOptions>({
         key: sectionLocksKey,
         state: {
           init: (_config, state) => decorate(state.doc, options),
-          // Redrawn when the text changes or the locks do (a transaction with this plugin's meta).
-          apply: (tr, old, _before, state) => (tr.docChanged || tr.getMeta(sectionLocksKey) ? decorate(state.doc, options) : old),
+          // Redrawn when the locks change (a transaction with this plugin's meta) or the blocks do.
+          apply: (tr, old, before, state) => {
+            if (tr.getMeta(sectionLocksKey)) return decorate(state.doc, options);
+            return tr.docChanged ? afterChange(tr, old, before.doc, options) : old;
+          },
         },
         props: {
           decorations: (state) => sectionLocksKey.getState(state),

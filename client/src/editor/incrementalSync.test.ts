@@ -1,0 +1,36 @@
+import { describe, expect, it } from 'vitest';
+import { EditorState } from '@tiptap/pm/state';
+import { Slice, Fragment } from '@tiptap/pm/model';
+import { changedRange, remoteChangeMap } from './incrementalSync';
+import { heading, paragraph, positionOf, proseMirrorDoc } from '../test/documents';
+
+const before = proseMirrorDoc(heading(2, 'Who may apply'), paragraph('Eligible organisations.'), paragraph('Endorsed by the Member State.'));
+
+/** `before` with one letter typed into its second block, the other blocks the same nodes (as y-tiptap builds it). */
+function withLetterTyped(): typeof before {
+  const typed = proseMirrorDoc(paragraph('Eligible organisationsx.')).child(0);
+  return before.copy(before.content.replaceChild(1, typed));
+}
+
+describe('remote changes, incrementally', () => {
+  it('find the range that differs between two documents', () => {
+    const after = withLetterTyped();
+    const at = positionOf(before, '.');
+    expect(changedRange(before, after)).toEqual({ from: at, toA: at, toB: at + 1 });
+    expect(changedRange(before, before)).toBeNull();
+  });
+
+  it('map positions around that range as the change moved them, not to the edges of the whole document', () => {
+    const after = withLetterTyped();
+    // y-tiptap applies a remote change as one step replacing everything.
+    const tr = EditorState.create({ doc: before }).tr.replace(0, before.content.size, new Slice(Fragment.from(after.content), 0, 0));
+    const change = remoteChangeMap(tr, before)!;
+    const word = positionOf(before, 'Eligible');
+    const later = positionOf(before, 'Member');
+    expect(change.map.map(word)).toBe(word);
+    expect(change.map.map(later)).toBe(later + 1);
+    expect(after.textBetween(change.map.map(later), change.map.map(later) + 6)).toBe('Member');
+    // The whole-document step itself loses them.
+    expect(tr.mapping.map(later)).not.toBe(later + 1);
+  });
+});

@@ -6,14 +6,16 @@
  * Environment:
  *   BENCH_QUICK=1              ~2 minute smoke run (smaller sizes, shorter steps)
  *   BENCH_SERVERS=jane,ywss,ywss-leveldb,hocuspocus   servers to run (default: all)
- *   BENCH_WORKLOADS=a,b,c,d,p,x,l  workloads to run (default: all; p = presence fan-out, x = two instances
+ *   BENCH_WORKLOADS=a,b,c,d,p,m,x,l  workloads to run (default: all; p = presence fan-out, m = a meeting of 50
+ *                              in one 50-page document (all servers), x = two instances
  *                              on MongoDB + Redis: same- and cross-instance edit latency, l = cost of the
  *                              agreed-section lock per update, in process; p, x and l ours only)
  *   BENCH_RATES=100,200,...    update rates for the (b) sweep (total updates/s)
  *   BENCH_STEP_SECONDS=5       measured seconds per (b) step (plus 1 s ramp)
  *   BENCH_HISTORY=100000       updates in the (c) history
  *   BENCH_MEM_DOCS=200         documents for (d)
- *   BENCH_PROFILE=1            run each server with --cpu-prof during (a) and (b); summaries in the report
+ *   BENCH_MEETING_PARTICIPANTS=50  participants in the (m) meeting
+ *   BENCH_PROFILE=1            run each server with --cpu-prof during (a), (b) and (m); summaries in the report
  *   BENCH_JANE_ENV=K=V,K=V     extra configuration for our server (diagnostics, e.g. COMPACT_AFTER_UPDATES=1000000)
  *   BENCH_OUT=path             where to write the JSON (default bench/results/latest.json)
  */
@@ -35,8 +37,9 @@ import { runSectionLocks } from './workloads/sectionLocks.js';
 import { runHistoryBench } from './workloads/history.js';
 import { runExportImport } from './workloads/exportImport.js';
 import { runThroughput } from './workloads/throughput.js';
+import { runMeeting } from './workloads/meeting.js';
 
-type Workload = 'a' | 'b' | 'c' | 'd' | 'p' | 'x' | 'l' | 'h' | 'e';
+type Workload = 'a' | 'b' | 'c' | 'd' | 'p' | 'm' | 'x' | 'l' | 'h' | 'e';
 
 const benchDir = path.dirname(fileURLToPath(import.meta.url));
 const quick = process.env.BENCH_QUICK === '1';
@@ -59,7 +62,7 @@ function intFromEnv(name: string, fallback: number): number {
 }
 
 const servers = listFromEnv<ServerId>('BENCH_SERVERS', ALL_SERVERS);
-const workloads = listFromEnv<Workload>('BENCH_WORKLOADS', ['a', 'b', 'c', 'd', 'p', 'x', 'l', 'h', 'e']);
+const workloads = listFromEnv<Workload>('BENCH_WORKLOADS', ['a', 'b', 'c', 'd', 'p', 'm', 'x', 'l', 'h', 'e']);
 const settings = {
   quick,
   latency: { warmup: quick ? 100 : 200, edits: quick ? 500 : 2_000 },
@@ -83,6 +86,19 @@ const settings = {
   history: { edits: quick ? 2_000 : 10_000, repeats: quick ? 3 : 7 },
   exportImport: { repeats: quick ? 3 : 7 },
   presence: { clients: intFromEnv('BENCH_PRESENCE_CLIENTS', quick ? 200 : 500), intervalSeconds: 2, warmupSeconds: quick ? 3 : 5, measureSeconds: quick ? 8 : 20 },
+  meeting: {
+    participants: intFromEnv('BENCH_MEETING_PARTICIPANTS', 50),
+    typists: 10,
+    charsPerSecond: 5,
+    caretMovesPerSecond: 2,
+    presenceIntervalSeconds: 10,
+    warmupSeconds: quick ? 3 : 5,
+    measureSeconds: quick ? 6 : 20,
+    drainSeconds: 2,
+    generatorCoreLimit: 0.9,
+    editP99GoalMs: 20,
+    awarenessP99GoalMs: 50,
+  },
   profile: process.env.BENCH_PROFILE === '1',
   /** Non-default configuration of our server (diagnostics only; the table is then not the user configuration). */
   janeEnv: process.env.BENCH_JANE_ENV ?? null,
@@ -146,7 +162,7 @@ async function main(): Promise<void> {
     const entry: ServerResults = { spec, errors: {} };
     results.servers[id] = entry;
     log(`\n== ${spec.label}`);
-    const record = async <K extends 'latency' | 'throughput' | 'coldOpen' | 'memory' | 'presence'>(
+    const record = async <K extends 'latency' | 'throughput' | 'coldOpen' | 'memory' | 'presence' | 'meeting'>(
       key: K,
       workload: Workload,
       run: (handle: ServerHandle) => Promise<NonNullable<ServerResults[K]>>,
@@ -187,6 +203,20 @@ async function main(): Promise<void> {
     }
     await record('coldOpen', 'c', (h) => runColdOpen(h, settings.coldOpen), { docUnloadDelayMs: 200 });
     if (id === 'jane') await record('presence', 'p', (h) => runPresence(h, settings.presence));
+    // Ours: with socket.io presence as the UI sends it; the anchors have none.
+    await record(
+      'meeting',
+      'm',
+      (h) => runMeeting(h, { ...settings.meeting, presenceIntervalSeconds: id === 'jane' ? settings.meeting.presenceIntervalSeconds : 0 }),
+      profileFlags('m'),
+    );
+    if (profiling) {
+      const dir = path.join(runDir, `${id}-cpuprofile-m`);
+      if (fs.existsSync(dir)) {
+        entry.profile = { ...entry.profile, m: summarizeCpuProfiles(dir, 25) };
+        log(`  CPU profile of ${spec.label} during (m): ${dir}`);
+      }
+    }
     if (id === 'jane' && workloads.includes('l')) {
       log('  (l) section lock cost …');
       try {

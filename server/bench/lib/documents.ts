@@ -14,6 +14,14 @@ function paragraphText(n: number): string {
  */
 export function writeFiftyPages(doc: Y.Doc): void {
   Y.applyUpdate(doc, buildTemplateUpdate('call-for-expressions-of-interest', 'Call for expressions of interest'));
+  fillFiftyPages(doc);
+}
+
+/**
+ * Fills a document that already holds the call's template (its level-2 headings) to 50
+ * pages, as {@link writeFiftyPages} does: 30 paragraphs of 100 words under each heading.
+ */
+export function fillFiftyPages(doc: Y.Doc): void {
   const fragment = doc.getXmlFragment(DOCUMENT_FIELD);
   const headings = documentSections(doc).filter((s) => s.level === 2).map((s) => s.start);
   doc.transact(() => {

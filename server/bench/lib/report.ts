@@ -9,6 +9,7 @@ import type { ExportImportResult } from '../workloads/exportImport.js';
 import type { LatencyResult } from '../workloads/latency.js';
 import type { MemoryResult } from '../workloads/memory.js';
 import type { PresenceResult } from '../workloads/presence.js';
+import type { MeetingResult } from '../workloads/meeting.js';
 import type { Summary } from './stats.js';
 import { DISTURBANCE_CORE, type ThroughputResult } from '../workloads/throughput.js';
 
@@ -19,12 +20,13 @@ export interface ServerResults {
   coldOpen?: ColdOpenResult;
   memory?: MemoryResult;
   presence?: PresenceResult;
+  meeting?: MeetingResult;
   crossInstance?: CrossInstanceResult;
   sectionLocks?: SectionLockResult;
   history?: HistoryBenchResult;
   exportImport?: ExportImportResult;
-  profile?: Partial<Record<'a' | 'b', ProfileSummary>>;
-  errors: Partial<Record<'a' | 'b' | 'c' | 'd' | 'p' | 'x' | 'l' | 'h' | 'e', string>>;
+  profile?: Partial<Record<'a' | 'b' | 'm', ProfileSummary>>;
+  errors: Partial<Record<'a' | 'b' | 'c' | 'd' | 'p' | 'm' | 'x' | 'l' | 'h' | 'e', string>>;
 }
 
 export interface BenchResults {
@@ -38,6 +40,18 @@ export interface BenchResults {
     coldOpen: { updates: number; opens: number };
     memory: { documents: number };
     presence?: { clients: number; intervalSeconds: number };
+    meeting?: {
+      participants: number;
+      typists: number;
+      charsPerSecond: number;
+      caretMovesPerSecond: number;
+      presenceIntervalSeconds: number;
+      warmupSeconds: number;
+      measureSeconds: number;
+      generatorCoreLimit: number;
+      editP99GoalMs: number;
+      awarenessP99GoalMs: number;
+    };
   };
   servers: Partial<Record<ServerId, ServerResults>>;
 }
@@ -97,6 +111,7 @@ export function renderReport(results: BenchResults): string {
   }
   out.push('');
   out.push(...renderPresence(results));
+  out.push(...renderMeeting(entries));
   out.push(...renderCrossInstance(results));
   out.push(...renderSectionLocks(results));
   out.push(...renderHistory(results));
@@ -121,6 +136,12 @@ export function renderReport(results: BenchResults): string {
       `- (p) ours only: ${s.presence.clients} socket.io clients (members of the 12 JANE workspaces, a third in two), each moving to another section of a draft every ${s.presence.intervalSeconds} s, evenly phased; latency = \`presence:update\` sent → \`presence:changed\` with that section received by each other member of the workspace.`,
     );
   }
+  if (s.meeting && entries.some((e) => e.meeting || e.errors.m)) {
+    const m = s.meeting;
+    out.push(
+      `- (m) one 50-page document (24,000 words) written by one client and stored (ours: acknowledged as saved; persistent anchors: persistence drained), then ${m.participants} raw protocol clients (one Y.Doc and one y-protocols Awareness each): ${m.typists} type ${m.charsPerSecond} characters/s each at random places in their own section, all move their caret ${m.caretMovesPerSecond}×/s (awareness state with two relative positions, as y-prosemirror's cursor); ours also gets a \`presence:update\` from each every ${m.presenceIntervalSeconds} s over socket.io (own account each). Open loop, evenly phased; ${m.warmupSeconds} s warm-up, ${m.measureSeconds} s measured; latency = local change → each other client's Y.Doc / Awareness has it; lost deliveries count as ∞; goals: edit p99 ≤ ${m.editP99GoalMs} ms, awareness p99 ≤ ${m.awarenessP99GoalMs} ms, ≥ 99% delivered; generator > ${m.generatorCoreLimit * 100}% of a core is flagged.`,
+    );
+  }
   out.push('');
   out.push(...renderSteps(entries, s.throughput.p99LimitMs));
   out.push(...renderDetails(entries));
@@ -142,6 +163,54 @@ function renderPresence(results: BenchResults): string[] {
     `| ${p.clients} | ${p.workspaces} | ${p.updatesPerSecond} | ${p.deliveriesPerSecond} | ${(p.deliveredFraction * 100).toFixed(1)}% | ${ms(p.latencyMs.p50)} / ${ms(p.latencyMs.p99)} / ${ms(p.latencyMs.max)} ms | ${(p.serverCore * 100).toFixed(0)}% of a core | ${p.serverCpuUsPerUpdate.toFixed(0)} | ${(p.generatorCore * 100).toFixed(0)}% |`,
     '',
   ];
+}
+
+function renderMeeting(entries: ServerResults[]): string[] {
+  const rows = entries.filter((e) => e.meeting || e.errors.m);
+  if (rows.length === 0) return [];
+  const cell = (v: Summary) => `${ms(v.p50)} / ${ms(v.p99)} / ${ms(v.max)} ms`;
+  const pct = (f: number) => `${(f * 100).toFixed(f >= 0.9995 ? 0 : 1)}%`;
+  const first = rows.find((e) => e.meeting)?.meeting;
+  const out = [
+    '### Meeting in one hot document (m)',
+    '',
+    first
+      ? `${first.participants} participants on one ${first.documentWords.toLocaleString('en')}-word document (${first.documentBlocks} blocks, ${kib(first.documentBytes)} as one update); ${first.typists} typing, everyone moving the caret (awareness state ~${first.awarenessStateBytes} bytes as sent).`
+      : '',
+    '',
+    '| Server | edits/s · caret moves/s | edit delivery p50 / p99 / max | delivered | awareness p50 / p99 / max | delivered | server CPU (kernel) | server µs per edit (per message) | server RSS | generator CPU | load 50 pages; connect 50 |',
+    '|---|---|---|---|---|---|---|---|---|---|---|',
+  ];
+  for (const entry of rows) {
+    const m = entry.meeting;
+    if (!m) {
+      out.push(`| ${entry.spec.label} | error: ${entry.errors.m!.split('\n')[0]!.slice(0, 80)} |  |  |  |  |  |  |  |  |  |`);
+      continue;
+    }
+    const gen = `${(m.generatorCore * 100).toFixed(0)}% (loop delay p99 ${ms(m.generatorLoopDelayP99Ms)} ms)${m.generatorSaturated ? ' ⚠ saturated' : ''}`;
+    out.push(
+      `| ${entry.spec.label} | ${m.editsPerSecond} · ${m.caretMovesPerSecond} | ${cell(m.edits.latencyMs)} | ${pct(m.edits.deliveredFraction)} | ${cell(m.awareness.latencyMs)} | ${pct(m.awareness.deliveredFraction)} | ` +
+        `${(m.serverCore * 100).toFixed(0)}% (${(m.serverSystemCore * 100).toFixed(0)}%) | ${m.serverCpuUsPerEdit.toFixed(0)} (${m.serverCpuUsPerMessage.toFixed(0)}) | ${m.serverRssMiB} MiB | ${gen} | ${(m.loadMs / 1000).toFixed(2)} s; ${m.connectSeconds} s |`,
+    );
+  }
+  const oursStore = rows.find((e) => e.spec.id === 'jane')?.meeting?.store;
+  if (oursStore) {
+    out.push(
+      '',
+      `Ours, event loop blocked in the store during the window: SQLite append (group commit, fsync) ${(oursStore.appendBlockedFraction * 100).toFixed(1)}% of the time (longest ${ms(oursStore.appendMaxMs)} ms); ${oursStore.compactions} compaction(s) of the 50-page document (longest ${ms(oursStore.compactMaxMs)} ms).`,
+    );
+  }
+  const ours = rows.find((e) => e.spec.id === 'jane')?.meeting?.presence;
+  if (ours) {
+    out.push(
+      '',
+      `Ours, socket.io presence in the same run: ${ours.updatesPerSecond} \`presence:update\`/s, delivered to every participant (the sender included) ${pct(ours.deliveredFraction)}, p50 / p99 / max ${cell(ours.latencyMs)}.`,
+    );
+  }
+  const disturbed = rows.filter((e) => e.meeting && e.meeting.otherCore > DISTURBANCE_CORE);
+  if (disturbed.length > 0) out.push('', `> **Disturbed** (other processes > ${DISTURBANCE_CORE * 100}% of a core): ${disturbed.map((e) => `${e.spec.label} ${(e.meeting!.otherCore * 100).toFixed(0)}%`).join('; ')}.`);
+  out.push('', '(µs per edit: all server CPU in the window — awareness and presence included — over the edits accepted; per message: over edits + awareness frames + presence updates received.)', '');
+  return out;
 }
 
 function renderCrossInstance(results: BenchResults): string[] {
@@ -266,6 +335,20 @@ function renderGoals(results: BenchResults): string[] {
   out.push(
     `- (c) open of a ${results.settings.coldOpen.updates.toLocaleString('en')}-update document < 50 ms: ${verdict(open ? open.medianOpenMs < 50 : null)} — after a restart: median ${open ? ms(open.medianOpenMs) : '—'} ms, first ${open ? ms(open.firstOpenMs) : '—'} ms; unloaded document, no restart: median ${open?.medianUnloadedOpenMs != null ? ms(open.medianUnloadedOpenMs) : '—'} ms`,
   );
+
+  const meeting = ours.meeting;
+  const goals = results.settings.meeting;
+  if (goals && (meeting || ours.errors.m)) {
+    const anchorCell = (pick: (m: MeetingResult) => Summary) =>
+      anchors.filter((e) => e.meeting).map((e) => `${e.spec.label} ${ms(pick(e.meeting!).p99)} ms`).join(', ') || '—';
+    const caveat = meeting?.generatorSaturated ? ' (generator saturated: not conclusive)' : '';
+    out.push(
+      `- (m) meeting of ${goals.participants}, edit delivery p99 ≤ ${goals.editP99GoalMs} ms: ${verdict(meeting ? meeting.editGoalMet : null)}${caveat} — ours ${meeting ? `${ms(meeting.edits.latencyMs.p99)} ms, ${(meeting.edits.deliveredFraction * 100).toFixed(1)}% delivered` : 'error'}; anchors: ${anchorCell((m) => m.edits.latencyMs)}`,
+    );
+    out.push(
+      `- (m) meeting of ${goals.participants}, awareness delivery p99 ≤ ${goals.awarenessP99GoalMs} ms: ${verdict(meeting ? meeting.awarenessGoalMet : null)}${caveat} — ours ${meeting ? `${ms(meeting.awareness.latencyMs.p99)} ms, ${(meeting.awareness.deliveredFraction * 100).toFixed(1)}% delivered` : 'error'}; anchors: ${anchorCell((m) => m.awareness.latencyMs)}`,
+    );
+  }
   return out;
 }
 

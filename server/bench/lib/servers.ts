@@ -270,9 +270,12 @@ export class ServerHandle {
     });
   }
 
-  /** Creates `count` empty documents and returns their names (ids for ours). */
-  async createDocs(count: number): Promise<string[]> {
-    if (this.spec.id === 'jane') return this.request<string[]>('createDocs', { count });
+  /**
+   * Creates `count` documents and returns their names (ids for ours). Ours: made from
+   * `template` (default blank) as the API does; the anchors': empty.
+   */
+  async createDocs(count: number, template?: string): Promise<string[]> {
+    if (this.spec.id === 'jane') return this.request<string[]>('createDocs', { count, ...(template ? { template } : {}) });
     const prefix = randomBytes(4).toString('hex');
     return Array.from({ length: count }, () => `bench-${prefix}-${++this.docCounter}`);
   }

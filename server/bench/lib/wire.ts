@@ -3,8 +3,8 @@
  * y-websocket protocol (our server, @y/websocket-server) or the Hocuspocus protocol
  * (the same y-protocols frames prefixed with the document name, plus an auth
  * handshake). Each client keeps its own `Y.Doc` and answers the sync handshake like a
- * provider would; it just skips awareness, reconnects and BroadcastChannel, so 500 of
- * them fit in one process.
+ * provider would; it skips reconnects and BroadcastChannel, and awareness unless the
+ * workload handles it (`onAwareness`, `sendAwareness`), so 500 of them fit in one process.
  */
 import WebSocket from 'ws';
 import * as Y from 'yjs';
@@ -47,6 +47,8 @@ export class WireClient {
   sentChangeFrames = 0;
   /** Called after a remote update was applied to `doc`. */
   onRemoteUpdate: ((client: WireClient) => void) | null = null;
+  /** Called with the payload of each awareness frame from the server (ignored when null). */
+  onAwareness: ((update: Uint8Array, client: WireClient) => void) | null = null;
   private resolveSynced!: () => void;
   private rejectSynced!: (error: Error) => void;
   private step2Waiters: (() => void)[] = [];
@@ -145,6 +147,16 @@ export class WireClient {
     });
   }
 
+  /** Sends an awareness update (as `awarenessProtocol.encodeAwarenessUpdate` makes it). */
+  sendAwareness(update: Uint8Array): void {
+    const ws = this.ws;
+    if (!ws || ws.readyState !== WebSocket.OPEN) return;
+    const encoder = this.encoder();
+    encoding.writeVarUint(encoder, MESSAGE_AWARENESS);
+    encoding.writeVarUint8Array(encoder, update);
+    ws.send(encoding.toUint8Array(encoder));
+  }
+
   bufferedAmount(): number {
     return this.ws?.bufferedAmount ?? 0;
   }
@@ -196,6 +208,8 @@ export class WireClient {
         return;
       }
       case MESSAGE_AWARENESS:
+        this.onAwareness?.(decoding.readVarUint8Array(decoder), this);
+        return;
       case MESSAGE_SYNC_STATUS:
       default:
         return;

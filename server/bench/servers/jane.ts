@@ -4,11 +4,11 @@
  * One member account and session are created on first start and kept in the data
  * directory, so restarts (cold opens) reuse the same cookie.
  *
- * IPC: {id, type: 'createDocs' | 'mem' | 'flush' | 'stats'} → {id, ok, result | error}.
+ * IPC: {id, type: 'createDocs' | 'presencePeople' | 'meetingPeople' | 'mem' | 'flush' | 'stats'} → {id, ok, result | error}.
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import { buildTemplateUpdate } from '@jane/shared';
+import { buildTemplateUpdate, DOCUMENT_TEMPLATES, type DocumentTemplate } from '@jane/shared';
 import { startServer } from '../../src/app.js';
 import { loadConfig } from '../../src/config.js';
 import { newId } from '../../src/ids.js';
@@ -105,18 +105,19 @@ function timed<A extends unknown[], R>(name: keyof typeof blocking, fn: (...args
 store.content.append = timed('append', store.content.append.bind(store.content));
 store.content.compact = timed('compact', store.content.compact.bind(store.content));
 
-/** Creates documents the way POST /api/workspaces/:id/documents does (blank template). */
-async function createDocs(count: number): Promise<string[]> {
+/** Creates documents the way POST /api/workspaces/:id/documents does (blank template unless told). */
+async function createDocs(count: number, template: DocumentTemplate = 'blank'): Promise<string[]> {
+  if (!DOCUMENT_TEMPLATES.includes(template)) throw new Error(`unknown template ${template}`);
   const ids: string[] = [];
   for (let i = 0; i < count; i++) {
     const now = new Date().toISOString();
     const id = newId();
-    await store.content.append([{ docId: id, data: buildTemplateUpdate('blank', `Bench ${i}`), userId: me.userId }], now);
+    await store.content.append([{ docId: id, data: buildTemplateUpdate(template, `Bench ${i}`), userId: me.userId }], now);
     await store.documents.create({
       id,
       workspaceId: me.workspaceId,
       title: `Bench ${i}`,
-      template: 'blank',
+      template,
       archived: false,
       createdAt: now,
       createdBy: me.userId,
@@ -166,12 +167,34 @@ async function presencePeople(count: number): Promise<{ cookie: string; workspac
   return people;
 }
 
+/**
+ * People for the meeting workload: `count` contributors of the bench member's workspace
+ * (where createDocs puts documents), a session each.
+ */
+async function meetingPeople(count: number): Promise<{ workspaceId: string; cookies: string[] }> {
+  const cookies: string[] = [];
+  for (let i = 0; i < count; i++) {
+    const userId = newId();
+    const now = new Date().toISOString();
+    await store.users.create({
+      id: userId, email: `meeting-${i}-${userId.slice(0, 6).toLowerCase()}@example.eu`, name: `Participant ${i}`, country: 'NL',
+      organisation: 'Bench', passwordHash: 'not-used', isAdmin: false, active: true, createdAt: now,
+    });
+    await store.memberships.upsert({ workspaceId: me.workspaceId, userId, role: 'contributor', createdAt: now });
+    const session = await server.context.sessions.create(userId);
+    cookies.push(`${SESSION_COOKIE}=${encodeURIComponent(session.token)}`);
+  }
+  return { workspaceId: me.workspaceId, cookies };
+}
+
 handleRequests(async (request) => {
   switch (request.type) {
+    case 'meetingPeople':
+      return meetingPeople(Number(request.count));
     case 'presencePeople':
       return presencePeople(Number(request.count));
     case 'createDocs':
-      return createDocs(Number(request.count));
+      return createDocs(Number(request.count), typeof request.template === 'string' ? (request.template as DocumentTemplate) : undefined);
     case 'mem':
       return memorySnapshot({ loadedDocuments: server.collab.registry.size, connections: server.collab.connectionCount() });
     case 'flush':

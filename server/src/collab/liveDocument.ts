@@ -38,7 +38,7 @@ export type ApplyResult = 'applied' | 'rejected' | 'gap' | 'document-reloaded';
 export type RemoteResult = 'applied' | 'behind';
 
 /** Awareness changes within this window after a relay are sent together. */
-const AWARENESS_WINDOW_MS = 40;
+const AWARENESS_WINDOW_MS = 30;
 
 /** Transaction origin of changes that another server instance accepted (and stores). */
 export const REMOTE_ORIGIN = Symbol('remote instance');

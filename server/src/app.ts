@@ -264,7 +264,9 @@ export async function startServer(config: Config, options: ServerOptions = {}): 
   const history = new HistoryService(store, ctx.liveDocuments, logger.child({ module: 'history' }), { pauseMs: config.versionPauseMs });
   collab.onLeave((documentId, userId) => void history.recordVisit(documentId, userId).catch((error: unknown) => logger.warn({ err: error }, 'recording a visit failed')));
   meetings.onMeeting((moment, meeting, by) => void history.meetingVersions(meeting, moment, by));
-  history.startAutomaticVersions();
+  collab.writer.onCommitted((documentIds) => {
+    for (const documentId of documentIds) history.noteEdited(documentId);
+  });
   httpServer.on('request', buildApp(ctx, meetings, comments, notifications, sections, history, metrics));
   const bus = collab.bus;
   if (bus) ctx.health.redis = () => (bus.ready ? 'connected' : 'disconnected');

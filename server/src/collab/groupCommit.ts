@@ -11,7 +11,7 @@
  * ("Saving…") and the document stays in memory until it is durable.
  */
 import type { Logger } from 'pino';
-import type { PendingUpdate, Store } from '../storage/port.js';
+import { SERVER_AUTHOR, type PendingUpdate, type Store } from '../storage/port.js';
 import type { Metrics } from '../observability/metrics.js';
 
 export interface CommitEntry {
@@ -42,6 +42,7 @@ export class GroupCommitWriter {
   private retryTimer: NodeJS.Timeout | null = null;
   private idleWaiters: { docId: string | null; resolve: () => void }[] = [];
   readonly stats: GroupCommitStats = { batches: 0, updates: 0, failures: 0 };
+  private readonly committedListeners: ((docIds: ReadonlySet<string>) => void)[] = [];
 
   constructor(
     private readonly store: Store,
@@ -49,6 +50,11 @@ export class GroupCommitWriter {
     private readonly retry = { minMs: 50, maxMs: 5_000 },
     private readonly metrics: Metrics | null = null,
   ) {}
+
+  /** Calls `listener` after each durable write with the documents that people (not the server itself) changed in it. */
+  onCommitted(listener: (docIds: ReadonlySet<string>) => void): void {
+    this.committedListeners.push(listener);
+  }
 
   enqueue(entry: CommitEntry): void {
     this.queue.push(entry);
@@ -116,6 +122,10 @@ export class GroupCommitWriter {
       }
       this.retryDelayMs = 0;
       this.inFlight = [];
+      if (this.committedListeners.length > 0) {
+        const edited = new Set(writes.filter((w) => w.userId !== SERVER_AUTHOR).map((w) => w.docId));
+        if (edited.size > 0) for (const listener of this.committedListeners) listener(edited);
+      }
       this.stats.batches++;
       this.stats.updates += writes.length;
       for (const entry of batch) {

@@ -46,7 +46,8 @@ interface VersionInput {
 }
 
 export class HistoryService {
-  private sweep: ReturnType<typeof setInterval> | null = null;
+  /** Documents waiting for their quiet time before an automatic version. */
+  private readonly quiet = new Map<string, ReturnType<typeof setTimeout>>();
 
   constructor(
     private readonly store: Store,
@@ -248,37 +249,28 @@ export class HistoryService {
     }
   }
 
-  /** Starts taking automatic versions of documents edited and then left quiet for `pauseMs`. */
-  startAutomaticVersions(): void {
-    const every = Math.max(200, Math.min(60_000, Math.floor(this.options.pauseMs / 2)));
-    let running = false;
-    this.sweep = setInterval(() => {
-      if (running) return;
-      running = true;
-      void this.takeAutomaticVersions()
-        .catch((error: unknown) => this.log.warn({ err: error }, 'automatic versions failed'))
-        .finally(() => (running = false));
-    }, every);
-    this.sweep.unref();
+  /**
+   * A document this instance just stored people's changes for: an automatic version is
+   * taken once it has been quiet for `pauseMs` (each new change starts the wait again).
+   * Only the instances that store a document's changes wait on it — no sweep over every
+   * document — and one that finds the latest version already at the latest change skips.
+   */
+  noteEdited(documentId: string): void {
+    const pending = this.quiet.get(documentId);
+    if (pending) clearTimeout(pending);
+    const timer = setTimeout(() => {
+      this.quiet.delete(documentId);
+      void this.createVersion(documentId, { kind: 'auto', name: 'Automatic version', createdBy: SERVER_AUTHOR, onlyIfChanged: true }).catch((error: unknown) =>
+        this.log.warn({ err: error, documentId }, 'automatic version failed'),
+      );
+    }, this.options.pauseMs);
+    timer.unref();
+    this.quiet.set(documentId, timer);
   }
 
   stop(): void {
-    if (this.sweep) clearInterval(this.sweep);
-  }
-
-  /** One pass: every document edited since its latest version and quiet for `pauseMs` gets an automatic version. */
-  async takeAutomaticVersions(now = Date.now()): Promise<number> {
-    let taken = 0;
-    for (const workspace of await this.store.workspaces.list()) {
-      for (const document of await this.store.documents.listForWorkspace(workspace.id)) {
-        if (document.updatedBy === null || Date.parse(document.updatedAt) > now - this.options.pauseMs) continue;
-        const [latest] = await this.store.versions.list(document.id);
-        if (latest && latest.createdAt >= document.updatedAt) continue;
-        const version = await this.createVersion(document.id, { kind: 'auto', name: 'Automatic version', createdBy: SERVER_AUTHOR, onlyIfChanged: true });
-        if (version) taken++;
-      }
-    }
-    return taken;
+    for (const timer of this.quiet.values()) clearTimeout(timer);
+    this.quiet.clear();
   }
 
   /* ------------------------------------------------------------------ helpers */

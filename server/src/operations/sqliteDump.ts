@@ -7,6 +7,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import { foldDocState } from '../storage/docState.js';
+import { contentSql } from '../storage/sqlite/contentSql.js';
 import { DATABASE_FILE, openMigratedDatabase } from '../storage/sqlite/database.js';
 import { SQLITE_MIGRATIONS } from '../storage/sqlite/migrations.js';
 import { DOCUMENTS } from '../storage/sqlite/documents.js';
@@ -25,9 +26,12 @@ import type { Table } from '../storage/sqlite/table.js';
 import type { Row } from '../storage/sqlite/util.js';
 import { emptyCounts, type DumpCounts, type DumpEntry, type DumpKind } from './dumpFormat.js';
 
+/** Documents with content: a snapshot, a log from before the log was the history's tail, or history. */
+const DOCUMENTS_WITH_CONTENT = 'SELECT doc_id FROM doc_snapshots UNION SELECT doc_id FROM doc_updates UNION SELECT doc_id FROM doc_history';
+
 /** Every table, for the emptiness check and the counts. */
 export const SQLITE_TABLES = [
-  'users', 'sessions', 'invitations', 'workspaces', 'memberships', 'documents', 'doc_updates', 'doc_snapshots', 'doc_history',
+  'users', 'sessions', 'invitations', 'workspaces', 'memberships', 'documents', 'doc_updates', 'doc_snapshots', 'doc_log_start', 'doc_history',
   'doc_versions', 'doc_version_states', 'doc_visits', 'meetings', 'meeting_attendees', 'meeting_intervals', 'threads', 'comments',
   'notifications', 'sections', 'section_events',
 ] as const;
@@ -71,14 +75,9 @@ export async function* readSqliteDump(file: string): AsyncGenerator<DumpEntry> {
         yield { kind, record: table.record(row) } as DumpEntry;
       }
     }
-    const docIds = db.prepare('SELECT doc_id FROM doc_snapshots UNION SELECT doc_id FROM doc_updates ORDER BY doc_id').pluck().all() as string[];
-    const snapshot = db.prepare('SELECT data FROM doc_snapshots WHERE doc_id = ?').pluck();
-    const updates = db.prepare('SELECT data FROM doc_updates WHERE doc_id = ? ORDER BY seq').pluck();
-    for (const docId of docIds) {
-      const stored = snapshot.get(docId) as Buffer | undefined;
-      const state = foldDocState({ snapshot: stored ? new Uint8Array(stored) : null, updates: (updates.all(docId) as Buffer[]).map((b) => new Uint8Array(b)) });
-      yield { kind: 'content', record: { docId, state } };
-    }
+    const docIds = db.prepare(`${DOCUMENTS_WITH_CONTENT} ORDER BY doc_id`).pluck().all() as string[];
+    const content = contentSql(db);
+    for (const docId of docIds) yield { kind: 'content', record: { docId, state: foldDocState(content.load(docId)) } };
     const history = db.prepare('SELECT id, doc_id, user_id, at, data FROM doc_history ORDER BY id').all() as { id: number; doc_id: string; user_id: string; at: string; data: Buffer }[];
     for (const row of history) {
       yield { kind: 'history', record: { cursor: String(row.id), docId: row.doc_id, userId: row.user_id, at: row.at, data: new Uint8Array(row.data) } };
@@ -102,7 +101,7 @@ export async function* readSqliteDump(file: string): AsyncGenerator<DumpEntry> {
 export function countSqliteTables(db: Database.Database): Record<string, number> {
   const counts: Record<string, number> = Object.fromEntries(SQLITE_TABLES.map((name) => [name, Number(db.prepare(`SELECT COUNT(*) FROM ${name}`).pluck().get())]));
   // Documents with content: a snapshot, or only an update log (never compacted yet).
-  counts.documents_with_content = Number(db.prepare('SELECT COUNT(*) FROM (SELECT doc_id FROM doc_snapshots UNION SELECT doc_id FROM doc_updates)').pluck().get());
+  counts.documents_with_content = Number(db.prepare(`SELECT COUNT(*) FROM (${DOCUMENTS_WITH_CONTENT})`).pluck().get());
   return counts;
 }
 
@@ -195,6 +194,8 @@ export async function writeSqliteDump(dataDir: string, entries: AsyncIterable<Du
           }
         }
       }
+      // Every restored history entry is in the restored content: each log starts after them.
+      db.exec('INSERT INTO doc_log_start (doc_id, history_id) SELECT doc_id, MAX(id) FROM doc_history GROUP BY doc_id');
       db.exec('COMMIT');
     } catch (error) {
       db.exec('ROLLBACK');

@@ -7,7 +7,7 @@
 import os from 'node:os';
 import { parentPort, workerData } from 'node:worker_threads';
 import { openDatabase } from './database.js';
-import { contentSql } from './contentSql.js';
+import { contentSql, TOUCH_EVERY_MS } from './contentSql.js';
 import type { WriterReply, WriterRequest } from './contentWriter.js';
 
 const port = parentPort;
@@ -25,15 +25,32 @@ try {
 const db = openDatabase((workerData as { file: string }).file);
 const sql = contentSql(db);
 
+// "Last edited" times that appends held back are written a moment later, and at close.
+let touchTimer: NodeJS.Timeout | null = null;
+function scheduleTouches(): void {
+  if (touchTimer) return;
+  touchTimer = setTimeout(() => {
+    touchTimer = null;
+    try {
+      sql.flushTouches();
+    } catch {
+      // the next append or the close writes them
+    }
+  }, TOUCH_EVERY_MS);
+}
+
 port.on('message', (request: WriterRequest) => {
   let reply: WriterReply;
   try {
     if (request.op === 'append') {
       sql.append(request.batch, request.at);
+      scheduleTouches();
       reply = { id: request.id, ok: true, result: null };
     } else if (request.op === 'compact') {
       reply = { id: request.id, ok: true, result: sql.compact(request.docId) };
     } else {
+      if (touchTimer) clearTimeout(touchTimer);
+      sql.flushTouches();
       db.close();
       reply = { id: request.id, ok: true, result: null };
     }

@@ -3,7 +3,7 @@ import type { DocumentRecord, DocumentRepository } from '../port.js';
 import { boolean, table, text } from './table.js';
 import type { Connection, Row } from './util.js';
 
-/** Also written by the content writer (`updated_at`, `updated_by` on every append: contentSql.ts). */
+/** Also written by the content writer (`updated_at`, `updated_by` on appends, at most every 2 s per person: contentSql.ts). */
 export const DOCUMENTS = table<DocumentRecord>('documents', {
   id: text,
   workspaceId: text('workspace_id'),

@@ -1,6 +1,6 @@
 /**
  * Authored history (`doc_history`). Entries are written by `content.append`, on the writer
- * thread, in the same transaction as the update log (contentSql.ts); this file reads them
+ * thread; their tail is the document's update log (contentSql.ts); this file reads them
  * on the main connection, like `content.load`, and writes only the baseline. The cursor is
  * the row id as a decimal string: ids only grow (AUTOINCREMENT never reuses one), so they
  * order a document's entries, and ranges compare them as numbers.
@@ -29,7 +29,12 @@ function entry(row: HistoryRow): HistoryEntry {
 export function sqliteHistory({ db, statement }: Connection): HistoryRepository {
   const ensureBaseline = db.transaction((docId: string, state: Uint8Array, at: string): boolean => {
     if (statement('SELECT 1 FROM doc_history WHERE doc_id = ? LIMIT 1').get(docId)) return false;
-    statement('INSERT INTO doc_history (doc_id, user_id, at, data) VALUES (?, ?, ?, ?)').run(docId, SERVER_AUTHOR, at, state);
+    const { lastInsertRowid } = statement('INSERT INTO doc_history (doc_id, user_id, at, data) VALUES (?, ?, ?, ?)').run(docId, SERVER_AUTHOR, at, state);
+    // The baseline is the content itself: the document's log starts after it.
+    statement(
+      `INSERT INTO doc_log_start (doc_id, history_id) VALUES (?, ?)
+       ON CONFLICT (doc_id) DO UPDATE SET history_id = MAX(history_id, excluded.history_id)`,
+    ).run(docId, lastInsertRowid);
     return true;
   });
   return {

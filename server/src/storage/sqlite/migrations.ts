@@ -240,4 +240,17 @@ export const SQLITE_MIGRATIONS: readonly string[] = [
     PRIMARY KEY (doc_id, user_id)
   );
   `,
+  `
+  -- The update log is the history after a cursor: an append writes one row (doc_history)
+  -- instead of two. doc_log_start says where each document's log begins (entries up to
+  -- it are folded into its snapshot); doc_updates keeps only what was logged before this
+  -- version, until compaction folds it. Every history entry so far is already in the
+  -- snapshot or doc_updates (both were written in one transaction), so the log starts
+  -- after each document's newest entry.
+  CREATE TABLE doc_log_start (
+    doc_id TEXT PRIMARY KEY,
+    history_id INTEGER NOT NULL
+  );
+  INSERT INTO doc_log_start (doc_id, history_id) SELECT doc_id, MAX(id) FROM doc_history GROUP BY doc_id;
+  `,
 ];

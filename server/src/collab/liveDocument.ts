@@ -7,7 +7,7 @@ import * as Y from 'yjs';
 import type { Logger } from 'pino';
 import { sanitizeAwarenessUpdate, type AwarenessIdentity, type AwarenessVerdict } from './awarenessGuard.js';
 import type { BusMessageKind } from './documentBus.js';
-import type { GroupCommitWriter } from './groupCommit.js';
+import type { CommitEntry, GroupCommitWriter } from './groupCommit.js';
 import { encodeAwarenessMessage, encodeSyncStep1, encodeUpdateMessage } from './messages.js';
 import { checkUpdate, isSyncGap } from './updateGuard.js';
 import { applyRespectingLocks } from './sectionLocks.js';
@@ -62,6 +62,11 @@ function isBehind(doc: Y.Doc, remote: Map<number, number>): boolean {
     if (clock > Y.getState(doc.store, client)) return true;
   }
   return false;
+}
+
+/** Acknowledges the peer's change frame once the last entry it produced is durable. */
+function acknowledgeEntry(entry: CommitEntry): void {
+  if (entry.last && entry.peer && entry.changeCount !== undefined) entry.peer.acknowledgeDurable(entry.changeCount);
 }
 
 function hasPendingState(doc: Y.Doc): boolean {
@@ -161,31 +166,36 @@ export class LiveDocument {
       this.broken = true;
       return 'document-reloaded';
     }
-    const ack = () => peer.acknowledgeDurable(changeCount);
     if (produced.length === 0) {
       // Nothing new (e.g. an empty sync step 2): acknowledge after what is already queued.
-      this.writer.enqueue({ docId: this.id, data: null, userId: peer.userId, onDurable: ack });
+      this.writer.enqueue({ docId: this.id, data: null, userId: peer.userId, onDurable: acknowledgeEntry, peer, changeCount, last: true });
       return 'applied';
     }
-    produced.forEach((change, index) => {
-      const last = index === produced.length - 1;
+    for (let index = 0; index < produced.length; index++) {
+      const change = produced[index]!;
       this.writer.enqueue({
         docId: this.id,
         data: change,
         userId: peer.userId,
-        onDurable: () => {
-          this.logLength++;
-          this.onLogGrew(this);
-          // Other instances get it only now: what they serve and build on must survive
-          // the death of this process (their clients never resend what they did not type).
-          this.publish?.('update', change);
-          if (last) ack();
-        },
+        onDurable: this.changeDurable,
+        peer,
+        changeCount,
+        last: index === produced.length - 1,
       });
       this.broadcast(encodeUpdateMessage(change), refused ? undefined : peer);
-    });
+    }
     return 'applied';
   }
+
+  /** A peer's change is durable (one function for every entry; see CommitEntry.onDurable). */
+  private readonly changeDurable = (entry: CommitEntry): void => {
+    this.logLength++;
+    this.onLogGrew(this);
+    // Other instances get it only now: what they serve and build on must survive
+    // the death of this process (their clients never resend what they did not type).
+    if (entry.data) this.publish?.('update', entry.data);
+    acknowledgeEntry(entry);
+  };
 
   /** Sets the agreed sections (from the store; changed by the sections service). */
   setAgreedSections(agreed: ReadonlyMap<string, { ownerId: string | null }>): void {

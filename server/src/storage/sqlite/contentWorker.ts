@@ -8,7 +8,7 @@ import os from 'node:os';
 import { parentPort, workerData } from 'node:worker_threads';
 import { openDatabase } from './database.js';
 import { contentSql, TOUCH_EVERY_MS } from './contentSql.js';
-import type { WriterReply, WriterRequest } from './contentWriter.js';
+import { unpackBatch, type WriterReply, type WriterRequest } from './contentWriter.js';
 
 const port = parentPort;
 if (!port) throw new Error('contentWorker must run in a worker thread');
@@ -43,7 +43,7 @@ port.on('message', (request: WriterRequest) => {
   let reply: WriterReply;
   try {
     if (request.op === 'append') {
-      sql.append(request.batch, request.at);
+      sql.append(unpackBatch(request.packed), request.at);
       scheduleTouches();
       reply = { id: request.id, ok: true, result: null };
     } else if (request.op === 'compact') {

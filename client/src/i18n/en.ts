@@ -27,6 +27,7 @@ export const en = {
 
   'common.actions': 'Actions',
   'common.loading': 'Loading…',
+  'common.partUnavailable': 'This part of the page could not be loaded. Check your connection, then reload the page.',
   'common.you': 'you',
 
   'error.network': 'Cannot reach the server. Check your internet connection and try again.',

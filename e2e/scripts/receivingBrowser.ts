@@ -24,7 +24,8 @@
  *
  *   pnpm build && cd e2e && npx tsx scripts/receivingBrowser.ts
  *
- * Environment: JANE_URL (use a running server instead), PHASE_SECONDS (default 12).
+ * Environment: JANE_URL (use a running server instead), PHASE_SECONDS (default 12),
+ * RESULT_JSON (also write the figures there as JSON: `pnpm bench` workload r).
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
@@ -621,6 +622,24 @@ async function main(): Promise<void> {
     work("Local typing with carets moving (per keypress, carets' share included)", keys, keys.keys.length);
     const longTasks = [...caretsOnly.longTasks, ...typistOnly.longTasks, ...both.longTasks, ...keys.longTasks];
     console.log(`\nLong tasks (> 50 ms) during the phases: ${longTasks.length}${longTasks.length ? ` (longest ${ms(Math.max(...longTasks))})` : ''}. Cold open: ${ms(coldOpen)}.`);
+    if (process.env.RESULT_JSON) {
+      // For `pnpm bench` (workload r), which puts these beside the server figures.
+      const summary = (values: number[]) => ({ n: values.length, median: quantile(values, 0.5), p95: quantile(values, 0.95), max: quantile(values, 1) });
+      const result = {
+        phaseSeconds: PHASE_MS / 1000,
+        carets: CARETS,
+        threads: THREADS,
+        remoteEditPaintedMs: summary(docs(both).map((s) => s.painted)),
+        remoteCaretPaintedMs: summary(awareness(both).map((s) => s.painted)),
+        workPerRemoteEditMs: perUpdate(typistOnly, typistOnly.counts.doc),
+        workPerCaretMoveMs: perUpdate(caretsOnly, caretsOnly.counts.awareness),
+        localKeypressPaintedMs: summary(keys.keys),
+        warmOpenMs: summary(warmOpens),
+        coldOpenMs: coldOpen,
+        longTasks: longTasks.length,
+      };
+      fs.writeFileSync(process.env.RESULT_JSON, `${JSON.stringify(result, null, 2)}\n`);
+    }
   } finally {
     for (const client of clients) client.destroy();
     await browser.close();

@@ -6,7 +6,8 @@
  * Environment:
  *   BENCH_QUICK=1              ~2 minute smoke run (smaller sizes, shorter steps)
  *   BENCH_SERVERS=jane,ywss,ywss-leveldb,hocuspocus   servers to run (default: all)
- *   BENCH_WORKLOADS=a,b,c,d,p,m,x,l  workloads to run (default: all; p = presence fan-out, m = a meeting of 50
+ *   BENCH_WORKLOADS=a,b,c,d,p,m,x,l,h,e,r,f  workloads to run (default: all; r = receiving browser in Chromium,
+ *                              f = first-load JavaScript of the built client (both need \`pnpm build\`); p = presence fan-out, m = a meeting of 50
  *                              in one 50-page document (all servers), x = two instances
  *                              on MongoDB + Redis: same- and cross-instance edit latency, l = cost of the
  *                              agreed-section lock per update, in process; p, x and l ours only)
@@ -15,16 +16,19 @@
  *   BENCH_HISTORY=100000       updates in the (c) history
  *   BENCH_MEM_DOCS=200         documents for (d)
  *   BENCH_MEETING_PARTICIPANTS=50  participants in the (m) meeting
+ *   BENCH_LONG_HISTORY=1000000 updates in ours' second (c) open (the issue-13 goal)
  *   BENCH_PROFILE=1            run each server with --cpu-prof during (a), (b) and (m); summaries in the report
  *   BENCH_JANE_ENV=K=V,K=V     extra configuration for our server (diagnostics, e.g. COMPACT_AFTER_UPDATES=1000000)
  *   BENCH_OUT=path             where to write the JSON (default bench/results/latest.json)
  */
+import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { machineDescription } from './lib/proc.js';
 import { summarizeCpuProfiles } from './lib/profile.js';
-import { renderReport, type BenchResults, type ServerResults } from './lib/report.js';
+import { measureBundle } from './lib/bundle.js';
+import { renderReport, type BenchResults, type ReceivingBrowserResult, type ServerResults } from './lib/report.js';
 import { ALL_SERVERS, makeRunDir, SERVER_SPECS, ServerHandle, type ServerId } from './lib/servers.js';
 import { runColdOpen } from './workloads/coldOpen.js';
 import { runCrossInstance } from './workloads/crossInstance.js';
@@ -39,7 +43,7 @@ import { runExportImport } from './workloads/exportImport.js';
 import { runThroughput } from './workloads/throughput.js';
 import { runMeeting } from './workloads/meeting.js';
 
-type Workload = 'a' | 'b' | 'c' | 'd' | 'p' | 'm' | 'x' | 'l' | 'h' | 'e';
+type Workload = 'a' | 'b' | 'c' | 'd' | 'p' | 'm' | 'x' | 'l' | 'h' | 'e' | 'r' | 'f';
 
 const benchDir = path.dirname(fileURLToPath(import.meta.url));
 const quick = process.env.BENCH_QUICK === '1';
@@ -62,7 +66,7 @@ function intFromEnv(name: string, fallback: number): number {
 }
 
 const servers = listFromEnv<ServerId>('BENCH_SERVERS', ALL_SERVERS);
-const workloads = listFromEnv<Workload>('BENCH_WORKLOADS', ['a', 'b', 'c', 'd', 'p', 'm', 'x', 'l', 'h', 'e']);
+const workloads = listFromEnv<Workload>('BENCH_WORKLOADS', ['a', 'b', 'c', 'd', 'p', 'm', 'x', 'l', 'h', 'e', 'r', 'f']);
 const settings = {
   quick,
   latency: { warmup: quick ? 100 : 200, edits: quick ? 500 : 2_000 },
@@ -81,6 +85,9 @@ const settings = {
     stopAfterFailures: 2,
   },
   coldOpen: { updates: intFromEnv('BENCH_HISTORY', quick ? 20_000 : 100_000), opens: quick ? 3 : 5 },
+  /** (c) for ours only, additionally: the issue-13 goal's history length. */
+  coldOpenLong: { updates: intFromEnv('BENCH_LONG_HISTORY', quick ? 100_000 : 1_000_000), opens: 3 },
+  receivingBrowser: { phaseSeconds: quick ? 6 : 12 },
   memory: { documents: intFromEnv('BENCH_MEM_DOCS', quick ? 50 : 200) },
   sectionLocks: { updates: quick ? 500 : 3_000 },
   history: { edits: quick ? 2_000 : 10_000, repeats: quick ? 3 : 7 },
@@ -143,6 +150,26 @@ async function runScaleOut(runDir: string): Promise<NonNullable<ServerResults['c
   }
 }
 
+/** (f): pages of the first-load table and their route components. */
+const FIRST_LOAD_PAGES = { 'sign in': 'LoginView', home: 'HomeView', workspace: 'WorkspaceView', document: 'DocumentView' };
+
+/** (r): the receiving-browser script in its own process (it starts its own server on the built client). */
+async function runReceivingBrowser(runDir: string, phaseSeconds: number): Promise<ReceivingBrowserResult> {
+  const e2eDir = path.resolve(benchDir, '../../e2e');
+  const out = path.join(runDir, 'receiving-browser.json');
+  const child = spawn('npx', ['tsx', 'scripts/receivingBrowser.ts'], {
+    cwd: e2eDir,
+    env: { ...process.env, RESULT_JSON: out, PHASE_SECONDS: String(phaseSeconds) },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let output = '';
+  child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
+  if (code !== 0 || !fs.existsSync(out)) throw new Error(`receivingBrowser.ts exited with ${code}: ${output.trim().split('\n').slice(-5).join(' | ')}`);
+  return JSON.parse(fs.readFileSync(out, 'utf8')) as ReceivingBrowserResult;
+}
+
 async function main(): Promise<void> {
   const runDir = makeRunDir();
   // Temp data and logs go away however the run ends (profiles are kept for reading).
@@ -162,9 +189,9 @@ async function main(): Promise<void> {
     const entry: ServerResults = { spec, errors: {} };
     results.servers[id] = entry;
     log(`\n== ${spec.label}`);
-    const record = async <K extends 'latency' | 'throughput' | 'coldOpen' | 'memory' | 'presence' | 'meeting'>(
+    const record = async <K extends 'latency' | 'throughput' | 'coldOpen' | 'coldOpenLong' | 'memory' | 'presence' | 'meeting'>(
       key: K,
-      workload: Workload,
+      workload: keyof ServerResults['errors'],
       run: (handle: ServerHandle) => Promise<NonNullable<ServerResults[K]>>,
       start: Parameters<ServerHandle['start']>[0] = {},
     ) => {
@@ -202,6 +229,7 @@ async function main(): Promise<void> {
       }
     }
     await record('coldOpen', 'c', (h) => runColdOpen(h, settings.coldOpen), { docUnloadDelayMs: 200 });
+    if (id === 'jane') await record('coldOpenLong', 'c', (h) => runColdOpen(h, settings.coldOpenLong), { docUnloadDelayMs: 200 });
     if (id === 'jane') await record('presence', 'p', (h) => runPresence(h, settings.presence));
     // Ours: with socket.io presence as the UI sends it; the anchors have none.
     await record(
@@ -260,6 +288,26 @@ async function main(): Promise<void> {
         entry.errors.x = error instanceof Error ? error.message : String(error);
         log(`  (x) FAILED: ${entry.errors.x}`);
       }
+    }
+  }
+  if (workloads.includes('f')) {
+    log('\n(f) first-load JavaScript of the built client …');
+    try {
+      results.bundle = measureBundle(path.resolve(benchDir, '../../client/dist'), FIRST_LOAD_PAGES);
+    } catch (error) {
+      failed = true;
+      results.errors = { ...results.errors, f: error instanceof Error ? error.message : String(error) };
+      log(`  (f) FAILED: ${results.errors.f}`);
+    }
+  }
+  if (workloads.includes('r')) {
+    log('\n(r) receiving browser (Chromium, e2e/scripts/receivingBrowser.ts) …');
+    try {
+      results.receivingBrowser = await runReceivingBrowser(runDir, settings.receivingBrowser.phaseSeconds);
+    } catch (error) {
+      failed = true;
+      results.errors = { ...results.errors, r: error instanceof Error ? error.message : String(error) };
+      log(`  (r) FAILED: ${results.errors.r}`);
     }
   }
   results.durationSeconds = Math.round((Date.now() - started) / 1000);

@@ -135,9 +135,11 @@ export async function runThroughput(server: ServerHandle, options: ThroughputOpt
   for (const load of loads) {
     for (const reader of load.readers) {
       seen.set(reader, 0);
-      reader.onRemoteUpdate = (client) => {
+      // Readers note the writer's clock each update frame reaches (Y.parseUpdateMeta), not
+      // apply it: applying into a growing Y.Doc made the generator, not the server, the limit.
+      reader.onUpdateFrame = (update, client) => {
         const now = performance.now();
-        const clock = Y.getState(client.doc.store, load.writerClientId);
+        const clock = Y.parseUpdateMeta(update).to.get(load.writerClientId) ?? 0;
         let from = seen.get(client)!;
         if (clock <= from) return;
         for (; from < clock; from++) {

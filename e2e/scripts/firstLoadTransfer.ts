@@ -4,11 +4,13 @@
  * Against a running server (JANE_URL, default http://127.0.0.1:3000) and an account on
  * it (JANE_EMAIL / JANE_PASSWORD, default: the e2e administrator), this opens the
  * sign-in, home, workspace and document pages, each in a fresh Chromium context (empty
- * cache, no service worker yet), waits until the page shows its content and the network
+ * cache, service workers blocked), waits until the page shows its content and the network
  * is quiet, and prints a Markdown table:
  *
  * - "transferred" is what came over the wire: Chromium's `encodedDataLength` per response
  *   (headers included, compressed if the server compressed it);
+ * - "JS body" is the JavaScript alone as it came over the wire, without the response
+ *   headers (brotli when the server sent brotli): what the bundle itself costs;
  * - "decoded" is the size of the files themselves, after decompression;
  * - "precompressed .br" (shown when the server answers `<file>.br` requests) sums the
  *   brotli copies the build writes next to each file: what a server that sends them
@@ -19,6 +21,8 @@
  * HTTP cache) is measured on the document page and printed below the table.
  *
  *   cd e2e && JANE_URL=http://127.0.0.1:3000 npx tsx scripts/firstLoadTransfer.ts
+ *
+ * With JANE_FILES=1 it also lists every file each page loaded, largest first.
  */
 import { chromium, type Browser, type BrowserContext, type CDPSession, type Page } from '@playwright/test';
 import { CHROMIUM_ARGS, CHROMIUM_PATH } from '../env';
@@ -29,6 +33,7 @@ const EMAIL = process.env.JANE_EMAIL ?? ADMIN.email;
 const PASSWORD = process.env.JANE_PASSWORD ?? ADMIN.password;
 /** The network counts as quiet once no script or style sheet has been pending for this long. */
 const QUIET_MS = 750;
+const LIST_FILES = process.env.JANE_FILES === '1';
 
 type Kind = 'js' | 'css';
 
@@ -36,6 +41,8 @@ interface Transfer {
   url: string;
   kind: Kind;
   transferred: number;
+  /** The body as it came over the wire (compressed), without the headers. */
+  body: number;
   decoded: number;
   encoding: string;
 }
@@ -73,11 +80,13 @@ async function recordTransfers(page: Page): Promise<{ transfers: Transfer[]; qui
     const kind = kindOf(type, response.mimeType);
     if (!kind) return;
     const headers = Object.fromEntries(Object.entries(response.headers).map(([name, value]) => [name.toLowerCase(), String(value)]));
-    pending.set(requestId, { url: response.url, kind, decoded: 0, encoding: headers['content-encoding'] ?? 'identity' });
+    pending.set(requestId, { url: response.url, kind, body: 0, decoded: 0, encoding: headers['content-encoding'] ?? 'identity' });
   });
-  cdp.on('Network.dataReceived', ({ requestId, dataLength }) => {
+  cdp.on('Network.dataReceived', ({ requestId, dataLength, encodedDataLength }) => {
     const entry = pending.get(requestId);
-    if (entry) entry.decoded += dataLength;
+    if (!entry) return;
+    entry.decoded += dataLength;
+    entry.body += encodedDataLength;
   });
   cdp.on('Network.loadingFinished', ({ requestId, encodedDataLength }) => {
     inFlight.delete(requestId);
@@ -100,8 +109,14 @@ async function recordTransfers(page: Page): Promise<{ transfers: Transfer[]; qui
   return { transfers, quiet };
 }
 
-async function newContext(browser: Browser, signedIn: boolean): Promise<BrowserContext> {
-  const context = await browser.newContext({ baseURL: BASE_URL, viewport: { width: 1366, height: 768 } });
+/**
+ * A fresh context. `serviceWorkers: 'block'` for the first-load visits: the page registers
+ * its worker once loaded, and the worker's precache would otherwise race the page for the
+ * files it loads a moment later (they then arrive from the worker's fetch, and the page's
+ * own request shows 0 bytes), so the totals changed from run to run.
+ */
+async function newContext(browser: Browser, signedIn: boolean, serviceWorkers: 'allow' | 'block' = 'allow'): Promise<BrowserContext> {
+  const context = await browser.newContext({ baseURL: BASE_URL, viewport: { width: 1366, height: 768 }, serviceWorkers });
   if (!signedIn) return context;
   const response = await context.request.post('/api/auth/login', { data: { email: EMAIL, password: PASSWORD } });
   if (!response.ok()) throw new Error(`Signing in as ${EMAIL} failed: ${response.status()} ${await response.text()}`);
@@ -143,7 +158,7 @@ async function precompressedSize(context: BrowserContext, transfers: Transfer[])
 
 const kib = (bytes: number): string => `${(bytes / 1024).toFixed(1)} KiB`;
 
-function sum(transfers: Transfer[], kind: Kind, field: 'transferred' | 'decoded'): number {
+function sum(transfers: Transfer[], kind: Kind, field: 'transferred' | 'body' | 'decoded'): number {
   return transfers.filter((t) => t.kind === kind).reduce((total, t) => total + t[field], 0);
 }
 
@@ -194,8 +209,9 @@ async function main(): Promise<void> {
     ];
 
     const rows: { cells: string[]; brotli: number | null }[] = [];
+    const listings: string[] = [];
     for (const visit of visits) {
-      const context = await newContext(browser, visit.signedIn);
+      const context = await newContext(browser, visit.signedIn, 'block');
       try {
         const page = await context.newPage();
         const { transfers, quiet } = await recordTransfers(page);
@@ -209,9 +225,24 @@ async function main(): Promise<void> {
         const decoded = sum(transfers, 'js', 'decoded') + sum(transfers, 'css', 'decoded');
         const brotli = await precompressedSize(context, transfers);
         rows.push({
-          cells: [visit.name, `${js} + ${css}`, kib(sum(transfers, 'js', 'transferred')), kib(sum(transfers, 'css', 'transferred')), `**${kib(transferred)}**`, kib(decoded), encodings],
+          cells: [
+            visit.name,
+            `${js} + ${css}`,
+            kib(sum(transfers, 'js', 'transferred')),
+            kib(sum(transfers, 'js', 'body')),
+            kib(sum(transfers, 'css', 'transferred')),
+            `**${kib(transferred)}**`,
+            kib(decoded),
+            encodings,
+          ],
           brotli,
         });
+        if (LIST_FILES) {
+          listings.push(`\n${visit.name} (${visit.path}): transferred / body / decoded`);
+          for (const t of [...transfers].sort((a, b) => b.transferred - a.transferred)) {
+            listings.push(`  ${kib(t.transferred).padStart(10)} ${kib(t.body).padStart(10)} ${kib(t.decoded).padStart(10)}  ${new URL(t.url).pathname}`);
+          }
+        }
       } finally {
         await context.close();
       }
@@ -219,10 +250,11 @@ async function main(): Promise<void> {
 
     console.log(`First load of each page at ${BASE_URL} (fresh context, Chromium, 1366×768)\n`);
     const withBrotli = rows.some((row) => row.brotli !== null);
-    const header = ['Page', 'JS + CSS files', 'JS transferred', 'CSS transferred', 'Total transferred', 'Decoded size', 'Content-Encoding', ...(withBrotli ? ['Precompressed .br'] : [])];
+    const header = ['Page', 'JS + CSS files', 'JS transferred', 'JS body', 'CSS transferred', 'Total transferred', 'Decoded size', 'Content-Encoding', ...(withBrotli ? ['Precompressed .br'] : [])];
     console.log(`| ${header.join(' | ')} |`);
     console.log(`|${header.map(() => '---').join('|')}|`);
     for (const row of rows) console.log(`| ${[...row.cells, ...(withBrotli ? [row.brotli === null ? '—' : kib(row.brotli)] : [])].join(' | ')} |`);
+    if (listings.length > 0) console.log(listings.join('\n'));
 
     const documentVisit = visits[3]!;
     const precache = await measurePrecache(browser, documentVisit.path, documentVisit.shown);

@@ -9,7 +9,7 @@ import { sanitizeAwarenessUpdate, type AwarenessIdentity, type AwarenessVerdict 
 import type { BusMessageKind } from './documentBus.js';
 import type { CommitEntry, GroupCommitWriter } from './groupCommit.js';
 import { encodeAwarenessMessage, encodeSyncStep1, encodeUpdateMessage } from './messages.js';
-import { checkUpdate, isSyncGap } from './updateGuard.js';
+import { checkUpdate, inspectUpdate, isSyncGap } from './updateGuard.js';
 import { applyRespectingLocks } from './sectionLocks.js';
 import { can, type Actor } from '@jane/shared';
 import type { Metrics } from '../observability/metrics.js';
@@ -113,7 +113,6 @@ export class LiveDocument {
     }
     this.awareness = new awarenessProtocol.Awareness(doc);
     this.awareness.setLocalState(null);
-    doc.on('update', this.onDocUpdate);
     this.awareness.on('update', this.onAwarenessUpdate);
   }
 
@@ -138,7 +137,7 @@ export class LiveDocument {
    * document from the store, which holds only accepted updates.
    */
   applyPeerUpdate(peer: DocumentPeer, update: Uint8Array, changeCount: number): ApplyResult {
-    const rejection = checkUpdate(this.doc, update);
+    const { rejection, onlyNewInsertions } = inspectUpdate(this.doc, update);
     if (rejection) {
       if (isSyncGap(rejection)) return 'gap';
       // The connection closes and logs (budgeted): a flood of bad updates costs few lines.
@@ -148,7 +147,12 @@ export class LiveDocument {
     const pendingBefore = hasPendingState(this.doc);
     const locked = this.lockedFor(peer);
     const stateBefore = locked.size > 0 ? Y.encodeStateVector(this.doc) : null;
-    this.captured = [];
+    // Only new insertions (a keystroke) change the document by exactly their own bytes:
+    // those are stored and relayed as they came. Anything else is re-encoded from what
+    // the transaction changed (Yjs encodes only while someone listens for 'update').
+    const asSent = onlyNewInsertions && locked.size === 0;
+    this.captured = asSent ? null : [];
+    if (!asSent) this.doc.on('update', this.onDocUpdate);
     let threw = false;
     let refused = false;
     try {
@@ -157,10 +161,12 @@ export class LiveDocument {
     } catch (error) {
       threw = true;
       this.logger.debug({ docId: this.id, userId: peer.userId, err: error }, 'update threw while applying');
+    } finally {
+      if (!asSent) this.doc.off('update', this.onDocUpdate);
     }
     if (refused) this.metrics?.updateRejected('section_lock');
     // A refused part was undone: everyone, the sender too, gets the net result instead.
-    const produced = refused && stateBefore ? [Y.encodeStateAsUpdate(this.doc, stateBefore)] : this.captured;
+    const produced = refused && stateBefore ? [Y.encodeStateAsUpdate(this.doc, stateBefore)] : asSent ? [update] : this.captured!;
     this.captured = null;
     if (threw || (!pendingBefore && hasPendingState(this.doc))) {
       this.broken = true;
@@ -224,13 +230,27 @@ export class LiveDocument {
     // Never integrate a remote update with missing dependencies: pending structs would be
     // sent on to every client. The store has it and what it depends on.
     if (checkUpdate(this.doc, payload)) return 'behind';
-    Y.applyUpdate(this.doc, payload, REMOTE_ORIGIN);
+    this.applyAndRelay(payload);
     return 'applied';
   }
 
   /** Merges what the store holds beyond this document (catch-up); our peers receive the difference. */
   applyStored(update: Uint8Array): void {
-    Y.applyUpdate(this.doc, update, REMOTE_ORIGIN);
+    this.applyAndRelay(update);
+  }
+
+  /** Applies a change that is already durable and sends our peers what it added. */
+  private applyAndRelay(update: Uint8Array): void {
+    this.captured = [];
+    this.doc.on('update', this.onDocUpdate);
+    try {
+      Y.applyUpdate(this.doc, update, REMOTE_ORIGIN);
+    } finally {
+      this.doc.off('update', this.onDocUpdate);
+    }
+    const changes = this.captured;
+    this.captured = null;
+    for (const change of changes) this.broadcast(encodeUpdateMessage(change));
   }
 
   /** Applies an awareness frame after the guard rewrote it; returns the guard's verdict. */
@@ -261,15 +281,14 @@ export class LiveDocument {
 
   destroy(): void {
     if (this.awarenessTimer) clearTimeout(this.awarenessTimer);
-    this.doc.off('update', this.onDocUpdate);
     this.awareness.off('update', this.onAwarenessUpdate);
     this.awareness.destroy();
     this.doc.destroy();
   }
 
-  private readonly onDocUpdate = (update: Uint8Array, origin: unknown): void => {
-    if (origin === REMOTE_ORIGIN) this.broadcast(encodeUpdateMessage(update));
-    else if (this.captured) this.captured.push(update);
+  /** Listens for 'update' only while a change is applied (see applyPeerUpdate, applyAndRelay). */
+  private readonly onDocUpdate = (update: Uint8Array): void => {
+    this.captured?.push(update);
   };
 
   private readonly onAwarenessUpdate = (

@@ -9,9 +9,16 @@
  */
 import { sectionIdRepairs, SECTION_ID_ATTRIBUTE } from '@jane/shared';
 import type { Logger } from 'pino';
+import type * as Y from 'yjs';
 import { SERVER_AUTHOR } from '../storage/port.js';
 import { REMOTE_ORIGIN, type LiveDocument } from './liveDocument.js';
 import type { LiveDocuments } from './liveDocuments.js';
+
+function changedSomething(transaction: Y.Transaction): boolean {
+  if (transaction.deleteSet.clients.size > 0) return true;
+  for (const [client, clock] of transaction.afterState) if ((transaction.beforeState.get(client) ?? 0) !== clock) return true;
+  return false;
+}
 
 /** How long after a change the headings are looked at (typing a heading is several changes). */
 const SETTLE_MS = 300;
@@ -26,9 +33,10 @@ export class SectionIdKeeper {
 
   /** Starts looking after a freshly loaded document (and fixes it now if it needs it). */
   watch(live: LiveDocument): void {
-    live.doc.on('update', (_update: Uint8Array, origin: unknown) => {
+    // 'afterTransaction', not 'update': Yjs encodes an update only while someone listens.
+    live.doc.on('afterTransaction', (transaction: Y.Transaction) => {
       // Another instance fixes what its own clients wrote.
-      if (origin !== REMOTE_ORIGIN) this.schedule(live);
+      if (transaction.origin !== REMOTE_ORIGIN && changedSomething(transaction)) this.schedule(live);
     });
     this.schedule(live, 0);
   }

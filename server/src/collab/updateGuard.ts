@@ -77,6 +77,30 @@ function isTypeItem(store: Y.Doc['store'], byClient: StructsByClient, id: Y.ID):
 
 /** Returns why the update must be refused, or `null` if it can be applied cleanly. */
 export function checkUpdate(doc: Y.Doc, update: Uint8Array): UpdateRejection | null {
+  return inspectUpdate(doc, update).rejection;
+}
+
+export interface UpdateInspection {
+  rejection: UpdateRejection | null;
+  /**
+   * The update only adds structs the document does not have yet, each client's starting
+   * exactly where the document's ends, and deletes nothing: applied, it changes the
+   * document by exactly these bytes, so they can be stored and relayed as they came
+   * instead of re-encoded from the transaction (a keystroke).
+   */
+  onlyNewInsertions: boolean;
+}
+
+const REFUSED = (rejection: UpdateRejection): UpdateInspection => ({ rejection, onlyNewInsertions: false });
+
+/** Checks the update (see {@link checkUpdate}) and says whether it is only new insertions. */
+export function inspectUpdate(doc: Y.Doc, update: Uint8Array): UpdateInspection {
+  const rejection = findRejection(doc, update);
+  if (typeof rejection === 'string') return REFUSED(rejection);
+  return { rejection: null, onlyNewInsertions: rejection.onlyNewInsertions };
+}
+
+function findRejection(doc: Y.Doc, update: Uint8Array): UpdateRejection | { onlyNewInsertions: boolean } {
   let decoded: ReturnType<typeof Y.decodeUpdate>;
   try {
     decoded = Y.decodeUpdate(update);
@@ -84,6 +108,7 @@ export function checkUpdate(doc: Y.Doc, update: Uint8Array): UpdateRejection | n
     return 'undecodable';
   }
   const store = doc.store;
+  let onlyNewInsertions = decoded.structs.length > 0 && decoded.ds.clients.size === 0;
 
   // Per client, the structs must continue the document without a gap.
   const ranges: Ranges = new Map();
@@ -92,13 +117,18 @@ export function checkUpdate(doc: Y.Doc, update: Uint8Array): UpdateRejection | n
     const { client, clock } = struct.id;
     const range = ranges.get(client);
     if (!range) {
-      if (clock > Y.getState(store, client)) return 'missing-dependency';
+      const docEnd = Y.getState(store, client);
+      if (clock > docEnd) return 'missing-dependency';
+      if (clock !== docEnd) onlyNewInsertions = false;
       ranges.set(client, { start: clock, end: clock + struct.length });
     } else {
       if (clock !== range.end) return 'gap';
       range.end = clock + struct.length;
     }
-    if (isSkip(struct) && clock + struct.length > Y.getState(store, client)) return 'gap';
+    if (isSkip(struct)) {
+      if (clock + struct.length > Y.getState(store, client)) return 'gap';
+      onlyNewInsertions = false;
+    }
     let list = byClient.get(client);
     if (!list) byClient.set(client, (list = []));
     list.push(struct);
@@ -126,5 +156,5 @@ export function checkUpdate(doc: Y.Doc, update: Uint8Array): UpdateRejection | n
       if (deletion.clock + deletion.len > knownEnd(store, ranges, client)) return 'unknown-deletion';
     }
   }
-  return null;
+  return { onlyNewInsertions };
 }

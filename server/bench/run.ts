@@ -73,7 +73,7 @@ const settings = {
   throughput: {
     documents: quick ? 50 : 100,
     clientsPerDocument: 5,
-    rates: (process.env.BENCH_RATES ?? (quick ? '200,800,3200' : '100,200,400,800,1600,3200,4800,6400,8000,9600'))
+    rates: (process.env.BENCH_RATES ?? (quick ? '200,800,3200' : '100,200,400,800,1600,3200,4800,6400,8000,9600,11200,12800,14400,16000'))
       .split(',')
       .map(Number),
     rampSeconds: 1,

@@ -14,7 +14,7 @@ import * as Y from 'yjs';
 import { pino } from 'pino';
 import { buildTemplateUpdate, DOCUMENT_FIELD, documentSections, type Actor } from '@jane/shared';
 import { LiveDocument, type DocumentPeer } from '../../src/collab/liveDocument.js';
-import type { GroupCommitWriter } from '../../src/collab/groupCommit.js';
+import type { CommitEntry, GroupCommitWriter } from '../../src/collab/groupCommit.js';
 import { summarize, type Summary } from '../lib/stats.js';
 
 export interface SectionLockCase {
@@ -36,8 +36,8 @@ const PARAGRAPH = 'Networks shall demonstrate sustained activity volume, multidi
 
 /** The acknowledging writer: nothing is stored, every change is "durable" at once. */
 const instantWriter = {
-  enqueue(entry: { onDurable?: () => void }) {
-    entry.onDurable?.();
+  enqueue(entry: CommitEntry) {
+    entry.onDurable?.(entry);
   },
 } as unknown as GroupCommitWriter;
 

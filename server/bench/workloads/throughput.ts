@@ -133,6 +133,9 @@ export async function runThroughput(server: ServerHandle, options: ThroughputOpt
   const seen = new Map<WireClient, number>();
 
   for (const load of loads) {
+    // The writer is its document's only editor: what a server echoes back to it (the
+    // anchors send every update to everyone) is ignored, not applied, like the readers'.
+    load.writer.onUpdateFrame = () => undefined;
     for (const reader of load.readers) {
       seen.set(reader, 0);
       // Readers note the writer's clock each update frame reaches (Y.parseUpdateMeta), not

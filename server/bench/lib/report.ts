@@ -10,7 +10,7 @@ import type { ExportImportResult } from '../workloads/exportImport.js';
 import type { LatencyResult } from '../workloads/latency.js';
 import type { MemoryResult } from '../workloads/memory.js';
 import type { PresenceResult } from '../workloads/presence.js';
-import type { MeetingResult } from '../workloads/meeting.js';
+import type { MeetingOptions, MeetingResult } from '../workloads/meeting.js';
 import type { Summary } from './stats.js';
 import { DISTURBANCE_CORE, type ThroughputResult } from '../workloads/throughput.js';
 
@@ -64,18 +64,7 @@ export interface BenchResults {
     coldOpen: { updates: number; opens: number };
     memory: { documents: number };
     presence?: { clients: number; intervalSeconds: number };
-    meeting?: {
-      participants: number;
-      typists: number;
-      charsPerSecond: number;
-      caretMovesPerSecond: number;
-      presenceIntervalSeconds: number;
-      warmupSeconds: number;
-      measureSeconds: number;
-      generatorCoreLimit: number;
-      editP99GoalMs: number;
-      awarenessP99GoalMs: number;
-    };
+    meeting?: MeetingOptions;
   };
   servers: Partial<Record<ServerId, ServerResults>>;
 }

@@ -443,6 +443,22 @@ async function profiled<T>(cdp: CDPSession, name: string, run: () => Promise<T>)
   }
   console.error(`\n-- ${name}: top self time --`);
   for (const [key, us] of [...self].sort((a, b) => b[1] - a[1]).slice(0, 25)) console.error(`${(us / 1000).toFixed(0).padStart(6)} ms  ${key}`);
+  // Inclusive: each sample counts once for every function on its stack.
+  const parent = new Map<number, number>();
+  const byId = new Map(profile.nodes.map((node) => [node.id, node]));
+  for (const node of profile.nodes) for (const child of node.children ?? []) parent.set(child, node.id);
+  const total = new Map<string, number>();
+  profile.samples?.forEach((id, i) => {
+    const seen = new Set<string>();
+    for (let at: number | undefined = id; at !== undefined; at = parent.get(at)) {
+      const { functionName, url, lineNumber } = byId.get(at)!.callFrame;
+      if (!url) continue;
+      seen.add(`${functionName || '(anonymous)'} ${url.split('/').pop()}:${lineNumber}`);
+    }
+    for (const key of seen) total.set(key, (total.get(key) ?? 0) + (profile.timeDeltas?.[i] ?? 0));
+  });
+  console.error(`\n-- ${name}: top inclusive time (scripts) --`);
+  for (const [key, us] of [...total].sort((a, b) => b[1] - a[1]).slice(0, 40)) console.error(`${(us / 1000).toFixed(0).padStart(6)} ms  ${key}`);
   return result;
 }
 

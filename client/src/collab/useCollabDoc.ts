@@ -20,6 +20,7 @@ import { IndexeddbPersistence } from 'y-indexeddb';
 import { CloseCode, COLLAB_ACK_PARAM, MESSAGE_AWARENESS, MESSAGE_SAVED } from '@jane/shared/core';
 import { api, ApiError, type DocumentResponse } from '../api';
 import { countingWebSocketClass } from './countingWebSocket';
+import { sendOwnAwarenessOnly } from './ownAwarenessOnly';
 import { localCopyDatabase, recordLocalCopy } from './localCopies';
 import { identityOf, peopleFromStates, type CollabIdentity, type PresentPerson } from './identity';
 import { computeSaveStatus, type SaveStatus } from './saveStatus';
@@ -137,6 +138,8 @@ export function useCollabDoc(options: CollabDocOptions): CollabDoc {
       maxBackoffTime: 2500,
     }),
   );
+
+  sendOwnAwarenessOnly(provider);
 
   provider.messageHandlers[MESSAGE_SAVED] = (_encoder, decoder) => {
     const durable = decoding.readVarUint(decoder);

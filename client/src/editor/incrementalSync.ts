@@ -14,9 +14,10 @@
  * ProseMirror nodes (y-tiptap before 3.0.9 did just that). Everything else — the first
  * render, snapshots, forced re-renders — still clears it.
  *
- * It also exports {@link changedRange}: y-tiptap applies a remote change as one step
- * replacing the whole document, which maps every position inside it to an edge; the
- * range that really differs lets plugins map their decorations instead of rebuilding.
+ * It does not scroll to our caret after a remote change (see below). And it exports
+ * {@link changedRange}: y-tiptap applies a remote change as one step replacing the whole
+ * document, which maps every position inside it to an edge; the range that really
+ * differs lets plugins map their decorations instead of rebuilding.
  */
 import { Extension } from '@tiptap/core';
 import type { Node as ProseMirrorNode } from '@tiptap/pm/model';
@@ -29,6 +30,7 @@ interface BindingLike {
   type: { observeDeep(f: (...args: unknown[]) => void): void; unobserveDeep(f: (...args: unknown[]) => void): void };
   mapping: Map<unknown, unknown>;
   prosemirrorView: unknown;
+  _isLocalCursorInView(): boolean;
   _observeFunction: (...args: unknown[]) => void;
 }
 
@@ -77,8 +79,13 @@ export const IncrementalSync = Extension.create({
           };
           binding._observeFunction = observeKeepingMapping;
           if (observing) binding.type.observeDeep(observeKeepingMapping);
+          // y-tiptap scrolls to our caret after every remote change when it was in view:
+          // that measures the page again for every keystroke of anyone. The browser's
+          // scroll anchoring keeps what we look at in place anyway.
+          binding._isLocalCursorInView = () => false;
           return {
             destroy: () => {
+              Reflect.deleteProperty(binding, '_isLocalCursorInView');
               Reflect.deleteProperty(mapping, 'clear');
             },
           };

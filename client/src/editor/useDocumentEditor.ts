@@ -13,6 +13,7 @@ import { editorExtensions } from '@jane/shared/editor';
 import type { CollabDoc } from '../collab/useCollabDoc';
 import { KeepCaretInPlace } from './keepCaretInPlace';
 import { IncrementalSync } from './incrementalSync';
+import { caretAwareness, RemoteCarets } from './remoteCarets';
 import { CommentHighlights } from './comments/commentHighlights';
 import { SectionLocks, sectionLocksKey } from './sections/sectionLocks';
 import { t } from '../i18n';
@@ -64,7 +65,8 @@ export function useDocumentEditor({ collab, canEdit, onOpenThread, onLinkShortcu
       ...editorExtensions(),
       Collaboration.configure({ document: collab.doc, field: DOCUMENT_FIELD }),
       IncrementalSync,
-      CollaborationCaret.configure({ provider: collab.provider, user: collab.identity(), render: renderCaret }),
+      CollaborationCaret.configure({ provider: { awareness: caretAwareness(collab.provider.awareness) }, user: collab.identity(), render: renderCaret }),
+      RemoteCarets.configure({ awareness: collab.provider.awareness }),
       KeepCaretInPlace,
       CommentHighlights.configure({ onOpen: (threadId) => onOpenThread(threadId) }),
       SectionLocks.configure({ isLocked: (id) => lockedSections.value.has(id), onRefused: onLockedEdit, label: t('section.lockedBadge') }),

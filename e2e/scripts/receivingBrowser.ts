@@ -458,7 +458,7 @@ async function profiled<T>(cdp: CDPSession, name: string, run: () => Promise<T>)
     for (const key of seen) total.set(key, (total.get(key) ?? 0) + (profile.timeDeltas?.[i] ?? 0));
   });
   console.error(`\n-- ${name}: top inclusive time (scripts) --`);
-  for (const [key, us] of [...total].sort((a, b) => b[1] - a[1]).slice(0, 40)) console.error(`${(us / 1000).toFixed(0).padStart(6)} ms  ${key}`);
+  for (const [key, us] of [...total].sort((a, b) => b[1] - a[1]).slice(0, Number(process.env.PROFILE_TOP ?? 40))) console.error(`${(us / 1000).toFixed(0).padStart(6)} ms  ${key}`);
   return result;
 }
 

@@ -36,8 +36,46 @@ function writeRegistry(registry: Record<string, LocalCopy>): void {
   }
 }
 
+/**
+ * "Saved" is recorded once the copy has stayed saved this long: while someone types, the
+ * status goes saving → saved with every keystroke, and localStorage is written in the
+ * middle of typing. "Has unsaved changes" is always recorded at once (and a late "saved"
+ * only makes sign-out keep a copy a little longer, never lose one).
+ */
+const SAVED_RECORD_DELAY_MS = 3000;
+const savedLater = new Map<string, { userId: string; timer: ReturnType<typeof setTimeout> }>();
+
 /** Records that this device holds a copy of the document, and whether it has unsaved changes. */
 export function recordLocalCopy(documentId: string, userId: string, pending: boolean): void {
+  const later = savedLater.get(documentId);
+  if (!pending) {
+    if (later?.userId === userId) return;
+    if (later) clearTimeout(later.timer);
+    const timer = setTimeout(() => {
+      savedLater.delete(documentId);
+      writeLocalCopy(documentId, userId, false);
+    }, SAVED_RECORD_DELAY_MS);
+    savedLater.set(documentId, { userId, timer });
+    return;
+  }
+  if (later) {
+    clearTimeout(later.timer);
+    savedLater.delete(documentId);
+  }
+  writeLocalCopy(documentId, userId, true);
+}
+
+/** Writes the "saved" records still waiting (a document page closes, someone signs out). */
+export function flushLocalCopyRecords(documentId?: string): void {
+  for (const [id, { userId, timer }] of [...savedLater]) {
+    if (documentId !== undefined && id !== documentId) continue;
+    clearTimeout(timer);
+    savedLater.delete(id);
+    writeLocalCopy(id, userId, false);
+  }
+}
+
+function writeLocalCopy(documentId: string, userId: string, pending: boolean): void {
   // A copy of someone else's with unsaved changes stays theirs until saved.
   const registry = readRegistry();
   const current = registry[documentId];
@@ -62,6 +100,7 @@ function deleteDatabase(name: string): Promise<void> {
  * returns how many copies were kept because they hold unsaved changes.
  */
 export async function clearLocalCopies(keepUserId: string | null = null): Promise<number> {
+  flushLocalCopyRecords();
   const registry = readRegistry();
   let kept = 0;
   const deletions: Promise<void>[] = [];

@@ -21,7 +21,7 @@ import { CloseCode, COLLAB_ACK_PARAM, MESSAGE_AWARENESS, MESSAGE_SAVED } from '@
 import { api, ApiError, type DocumentResponse } from '../api';
 import { countingWebSocketClass } from './countingWebSocket';
 import { sendOwnAwarenessOnly } from './ownAwarenessOnly';
-import { localCopyDatabase, recordLocalCopy } from './localCopies';
+import { flushLocalCopyRecords, localCopyDatabase, recordLocalCopy } from './localCopies';
 import { identityOf, peopleFromStates, type CollabIdentity, type PresentPerson } from './identity';
 import { computeSaveStatus, type SaveStatus } from './saveStatus';
 
@@ -279,6 +279,7 @@ export function useCollabDoc(options: CollabDocOptions): CollabDoc {
   onUnmounted(() => {
     destroyed = true;
     stopRecording();
+    flushLocalCopyRecords(documentId);
     window.removeEventListener('online', onOnline);
     window.removeEventListener('offline', onOffline);
     provider.awareness.off('change', refreshPeople);

@@ -418,9 +418,14 @@ async function traced<T>(cdp: CDPSession, name: string, run: () => Promise<T>): 
   cdp.off('Tracing.dataCollected', onData);
   const main = events.find((e) => e.ph === 'M' && e.name === 'thread_name' && e.args?.name === 'CrRendererMain');
   const totals = new Map<string, number>();
-  for (const e of events) if (main && e.pid === main.pid && e.tid === main.tid && e.ph === 'X' && e.dur) totals.set(e.name, (totals.get(e.name) ?? 0) + e.dur);
-  console.error(`\n-- ${name}: main-thread trace events (inclusive) --`);
-  for (const [key, us] of [...totals].sort((a, b) => b[1] - a[1]).slice(0, 30)) console.error(`${(us / 1000).toFixed(0).padStart(6)} ms  ${key}`);
+  const counts = new Map<string, number>();
+  for (const e of events) {
+    if (!main || e.pid !== main.pid || e.tid !== main.tid || e.ph !== 'X' || !e.dur) continue;
+    totals.set(e.name, (totals.get(e.name) ?? 0) + e.dur);
+    counts.set(e.name, (counts.get(e.name) ?? 0) + 1);
+  }
+  console.error(`\n-- ${name}: main-thread trace events (inclusive ms, count) --`);
+  for (const [key, us] of [...totals].sort((a, b) => b[1] - a[1]).slice(0, Number(process.env.PROFILE_TOP ?? 30))) console.error(`${(us / 1000).toFixed(0).padStart(6)} ms ${String(counts.get(key)).padStart(6)}×  ${key}`);
   return result;
 }
 
@@ -552,7 +557,9 @@ async function main(): Promise<void> {
     const warmOpens: number[] = [];
     for (let i = 0; i < WARM_OPENS; i++) {
       const tab = await context.newPage();
-      warmOpens.push(await openDocument(tab, scenario.documentId));
+      // With PROFILE, the last warm open is profiled too.
+      const open = () => openDocument(tab, scenario.documentId);
+      warmOpens.push(await (i === WARM_OPENS - 1 ? profiled(await context.newCDPSession(tab), 'warm open', open) : open()));
       await tab.waitForTimeout(500);
       await tab.close();
     }

@@ -14,15 +14,16 @@
  * ProseMirror nodes (y-tiptap before 3.0.9 did just that). Everything else — the first
  * render, snapshots, forced re-renders — still clears it.
  *
- * It does not scroll to our caret after a remote change (see below). And it exports
+ * It does not scroll to our caret after a remote change, and the remote change's step
+ * replaces only what changed (see {@link replacingOnlyWhatChanged}). And it exports
  * {@link changedRange}: y-tiptap applies a remote change as one step replacing the whole
  * document, which maps every position inside it to an edge; the range that really
  * differs lets plugins map their decorations instead of rebuilding.
  */
 import { Extension } from '@tiptap/core';
-import type { Node as ProseMirrorNode } from '@tiptap/pm/model';
+import { Fragment, Slice, type Node as ProseMirrorNode } from '@tiptap/pm/model';
 import { Plugin, PluginKey, type EditorState, type Transaction } from '@tiptap/pm/state';
-import { Mapping, StepMap } from '@tiptap/pm/transform';
+import { Mapping, ReplaceStep, StepMap } from '@tiptap/pm/transform';
 import { ySyncPluginKey } from '@tiptap/y-tiptap';
 
 /** The parts of y-tiptap's binding this touches (it exports no types for them). */
@@ -31,6 +32,7 @@ interface BindingLike {
   mapping: Map<unknown, unknown>;
   prosemirrorView: unknown;
   _isLocalCursorInView(): boolean;
+  readonly _tr: Transaction;
   _observeFunction: (...args: unknown[]) => void;
 }
 
@@ -83,8 +85,15 @@ export const IncrementalSync = Extension.create({
           // that measures the page again for every keystroke of anyone. The browser's
           // scroll anchoring keeps what we look at in place anyway.
           binding._isLocalCursorInView = () => false;
+          // The transaction y-tiptap fills with a remote change (or an undo): it replaces
+          // only what changed, and autolinking is the author's business, not ours.
+          Object.defineProperty(binding, '_tr', {
+            configurable: true,
+            get: () => replacingOnlyWhatChanged(view.state.tr.setMeta('addToHistory', false).setMeta('preventAutolink', true)),
+          });
           return {
             destroy: () => {
+              Reflect.deleteProperty(binding, '_tr');
               Reflect.deleteProperty(binding, '_isLocalCursorInView');
               Reflect.deleteProperty(mapping, 'clear');
             },
@@ -124,4 +133,35 @@ export function remoteChangeMap(tr: Transaction, before: ProseMirrorNode): { map
 /** A mapping for a change of `from`–`toA` into `from`–`toB`. */
 export function mappingOf(range: { from: number; toA: number; toB: number }): Mapping {
   return new Mapping([new StepMap([range.from, range.toA - range.from, range.toB - range.from])]);
+}
+
+/**
+ * Makes `tr.replace(0, size, slice)` — how y-tiptap applies every change from Yjs —
+ * replace only the top-level blocks that changed (every other call replaces as asked).
+ * Plugins that map positions or look at changed ranges then see a small change:
+ * decorations keep their places, and "what changed" is one paragraph, not the document.
+ *
+ * The new document's blocks must be y-tiptap's own node objects, not equal copies: its
+ * Yjs ↔ ProseMirror mapping goes by identity, and a copy makes the next local edit be
+ * diffed against the wrong node. So the step inserts the new blocks themselves.
+ */
+export function replacingOnlyWhatChanged(tr: Transaction): Transaction {
+  const replace = tr.replace;
+  tr.replace = function (this: Transaction, from: number, to: number = from, slice?: Slice) {
+    const doc = this.doc;
+    if (from !== 0 || to !== doc.content.size || !slice || slice.openStart !== 0 || slice.openEnd !== 0) return replace.call(this, from, to, slice);
+    const next = slice.content;
+    const shorter = Math.min(doc.childCount, next.childCount);
+    let head = 0;
+    let headSize = 0;
+    while (head < shorter && doc.child(head) === next.child(head)) headSize += doc.child(head++).nodeSize;
+    if (head === doc.childCount && head === next.childCount) return replace.call(this, from, to, slice);
+    let tail = 0;
+    let tailSize = 0;
+    while (tail < shorter - head && doc.child(doc.childCount - 1 - tail) === next.child(next.childCount - 1 - tail)) tailSize += doc.child(doc.childCount - 1 - tail++).nodeSize;
+    const blocks: ProseMirrorNode[] = [];
+    for (let i = head; i < next.childCount - tail; i++) blocks.push(next.child(i));
+    return this.step(new ReplaceStep(headSize, doc.content.size - tailSize, new Slice(Fragment.from(blocks), 0, 0)));
+  };
+  return tr;
 }

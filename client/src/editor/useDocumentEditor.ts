@@ -56,6 +56,19 @@ function renderCaret(caretUser: Record<string, unknown>): HTMLElement {
   return caret;
 }
 
+/**
+ * @tiptap/vue-3 makes `editor.state` and `editor.storage` reactive by requesting two
+ * animation frames after every transaction — a colleague's keystroke or caret move
+ * included — and each such frame is a rendering pass over the whole draft. Nothing on
+ * the page renders from them (the toolbar listens to transactions), so plain holders
+ * replace them: `editor.state` and `editor.storage` still read the current values.
+ */
+function withoutReactiveState(instance: Editor): void {
+  const holders = instance as unknown as { reactiveState: { value: unknown } | null; reactiveExtensionStorage: { value: unknown } | null };
+  if (holders.reactiveState) holders.reactiveState = { value: holders.reactiveState.value };
+  if (holders.reactiveExtensionStorage) holders.reactiveExtensionStorage = { value: holders.reactiveExtensionStorage.value };
+}
+
 export function useDocumentEditor({ collab, canEdit, onOpenThread, onLinkShortcut, lockedSections, onLockedEdit }: DocumentEditorOptions): DocumentEditor {
   const ready = computed(() => collab.loadedLocally.value || collab.syncedOnce.value);
   const editable = computed(() => canEdit.value && collab.problem.value === null && ready.value);
@@ -96,6 +109,7 @@ export function useDocumentEditor({ collab, canEdit, onOpenThread, onLinkShortcu
     },
   });
 
+  watch(editor, (instance) => instance && withoutReactiveState(instance), { flush: 'sync' });
   watch(editable, (value) => editor.value?.setEditable(value));
   // The locks changed (a section agreed or reopened): redraw them.
   watch(lockedSections, () => {

@@ -1,4 +1,5 @@
-import { createRouter, createWebHistory, type LocationQueryValue, type RouteLocationRaw } from 'vue-router';
+import { createRouter, createWebHistory, type LocationQueryValue, type RouteLocationNormalized, type RouteLocationRaw } from 'vue-router';
+import { prefetchDocument } from './api/documentPrefetch';
 import { useSessionStore } from './stores/session';
 
 declare module 'vue-router' {
@@ -41,8 +42,21 @@ export function safeRedirect(value: LocationQueryValue | LocationQueryValue[] | 
   return path;
 }
 
+/**
+ * While the session is checked, the page's code and (for a document) the document are
+ * already on their way: opening a link does not wait for one request after another.
+ */
+function startLoading(to: RouteLocationNormalized): void {
+  for (const record of to.matched) {
+    const component = record.components?.default;
+    if (typeof component === 'function') void (component as () => Promise<unknown>)().catch(() => undefined);
+  }
+  if (to.name === 'document' && typeof to.params.documentId === 'string') prefetchDocument(to.params.documentId);
+}
+
 router.beforeEach(async (to): Promise<boolean | RouteLocationRaw> => {
   const session = useSessionStore();
+  startLoading(to);
   try {
     await session.load();
   } catch {

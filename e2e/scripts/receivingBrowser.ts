@@ -25,7 +25,9 @@
  *   pnpm build && cd e2e && npx tsx scripts/receivingBrowser.ts
  *
  * Environment: JANE_URL (use a running server instead), PHASE_SECONDS (default 12),
- * RESULT_JSON (also write the figures there as JSON: `pnpm bench` workload r).
+ * RESULT_JSON (also write the figures there as JSON: `pnpm bench` workload r); PROFILE=1
+ * (top self and inclusive times per phase; PROFILE_TOP lines, PROFILE_DIR keeps the
+ * .cpuprofile files) or PROFILE=trace (the main thread's trace events per phase).
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
@@ -416,7 +418,12 @@ async function traced<T>(cdp: CDPSession, name: string, run: () => Promise<T>): 
   await cdp.send('Tracing.end');
   await done;
   cdp.off('Tracing.dataCollected', onData);
-  const main = events.find((e) => e.ph === 'M' && e.name === 'thread_name' && e.args?.name === 'CrRendererMain');
+  // The busiest renderer main thread (a new tab may get a renderer of its own).
+  const busy = new Map<string, number>();
+  for (const e of events) if (e.ph === 'X' && e.dur) busy.set(`${e.pid}:${e.tid}`, (busy.get(`${e.pid}:${e.tid}`) ?? 0) + e.dur);
+  const main = events
+    .filter((e) => e.ph === 'M' && e.name === 'thread_name' && e.args?.name === 'CrRendererMain')
+    .sort((a, b) => (busy.get(`${b.pid}:${b.tid}`) ?? 0) - (busy.get(`${a.pid}:${a.tid}`) ?? 0))[0];
   const totals = new Map<string, number>();
   const counts = new Map<string, number>();
   for (const e of events) {
@@ -438,6 +445,7 @@ async function profiled<T>(cdp: CDPSession, name: string, run: () => Promise<T>)
   await cdp.send('Profiler.start');
   const result = await run();
   const { profile } = await cdp.send('Profiler.stop');
+  if (process.env.PROFILE_DIR) fs.writeFileSync(path.join(process.env.PROFILE_DIR, `${name.replace(/\W+/g, '-')}.cpuprofile`), JSON.stringify(profile));
   const dt = new Map<number, number>();
   profile.samples?.forEach((id, i) => dt.set(id, (dt.get(id) ?? 0) + (profile.timeDeltas?.[i] ?? 0)));
   const self = new Map<string, number>();
@@ -509,6 +517,18 @@ const ms = (value: number): string => (Number.isNaN(value) ? '—' : `${value.to
 
 /* ------------------------------------------------------------------ main */
 
+/** The page's own marks of how far opening got (`jane:*`, ms since navigation), and when the requests finished. */
+async function openingMarks(page: Page): Promise<string> {
+  return page.evaluate(() => {
+    const marks = performance.getEntriesByType('mark').filter((m) => m.name.startsWith('jane:')).map((m) => `${m.name.slice(5)} ${m.startTime.toFixed(0)}`);
+    const api = performance
+      .getEntriesByType('resource')
+      .filter((r) => new URL(r.name).pathname.startsWith('/api/'))
+      .map((r) => `${new URL(r.name).pathname.replace(/\/[\w-]{20,}/g, '/…')} ${(r as PerformanceResourceTiming).responseEnd.toFixed(0)}`);
+    return [...marks, ...api].join(', ');
+  });
+}
+
 async function openDocument(page: Page, documentId: string): Promise<number> {
   await page.goto(`/d/${documentId}`);
   const handle = await page.waitForFunction(
@@ -555,11 +575,13 @@ async function main(): Promise<void> {
     await cold.waitForTimeout(1500); // the local copy and the service worker settle
     await cold.close();
     const warmOpens: number[] = [];
+    let warmOpenMarks = '';
     for (let i = 0; i < WARM_OPENS; i++) {
       const tab = await context.newPage();
       // With PROFILE, the last warm open is profiled too.
       const open = () => openDocument(tab, scenario.documentId);
       warmOpens.push(await (i === WARM_OPENS - 1 ? profiled(await context.newCDPSession(tab), 'warm open', open) : open()));
+      if (i === WARM_OPENS - 1) warmOpenMarks = await openingMarks(tab);
       await tab.waitForTimeout(500);
       await tab.close();
     }
@@ -645,6 +667,7 @@ async function main(): Promise<void> {
     work("Local typing with carets moving (per keypress, carets' share included)", keys, keys.keys.length);
     const longTasks = [...caretsOnly.longTasks, ...typistOnly.longTasks, ...both.longTasks, ...keys.longTasks];
     console.log(`\nLong tasks (> 50 ms) during the phases: ${longTasks.length}${longTasks.length ? ` (longest ${ms(Math.max(...longTasks))})` : ''}. Cold open: ${ms(coldOpen)}.`);
+    console.log(`Last warm open, ms after navigation: ${warmOpenMarks}.`);
     if (process.env.RESULT_JSON) {
       // For `pnpm bench` (workload r), which puts these beside the server figures.
       const summary = (values: number[]) => ({ n: values.length, median: quantile(values, 0.5), p95: quantile(values, 0.95), max: quantile(values, 1) });

@@ -49,3 +49,20 @@ test('an account deactivated while editing is sent to sign in', async ({ createD
   await expect(page).toHaveURL(/\/login\?redirect=/);
   await expect(page.getByText('Your session has ended. Sign in again to continue where you were.')).toBeVisible();
 });
+
+test('someone signed out who opens a link to a document signs in and lands on that document', async ({ createDocument, openAnonymous }) => {
+  const doc = await createDocument({ title: 'Quality criteria — shared link' });
+  const page = await openAnonymous();
+  // The page asks for the document while it checks the session: the answer (401) must
+  // neither count as "your session ended" nor be what the page shows after signing in.
+  await page.goto(doc.path);
+  await expect(page).toHaveURL(/\/login\?redirect=/);
+  await expect(page.getByText('Your session has ended')).toHaveCount(0);
+  await page.getByLabel('Email address').fill(CHAIR.email);
+  await page.getByLabel('Password').fill(CHAIR.password);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await expect(page).toHaveURL(new RegExp(`${doc.path}$`));
+  await expect(page.getByRole('heading', { name: 'Quality criteria — shared link' })).toBeVisible();
+  await expect(saveStatus(page)).toHaveText(/^All changes saved$/);
+  await expect(editor(page)).toHaveAttribute('contenteditable', 'true');
+});

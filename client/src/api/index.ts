@@ -53,7 +53,7 @@ import type {
   WorkspacesResponse,
   WorkspaceThreadsResponse,
 } from '@jane/shared/core';
-import { http } from './http';
+import { http, type RequestOptions } from './http';
 
 export { ApiError, errorMessage } from './http';
 /** What each route answers (declared in shared/src/schemas/responses.ts), for the stores and views. */
@@ -128,7 +128,7 @@ export const api = {
     if (title?.trim()) form.append('title', title.trim());
     return http.post<ImportDocumentResponse>(`/api/workspaces/${id(workspaceId)}/documents/import`, form);
   },
-  document: (documentId: string) => http.get<DocumentResponse>(`/api/documents/${id(documentId)}`),
+  document: (documentId: string, options?: RequestOptions) => http.get<DocumentResponse>(`/api/documents/${id(documentId)}`, options),
   updateDocument: (documentId: string, body: UpdateDocumentRequest) =>
     http.patch<DocumentChangedResponse>(`/api/documents/${id(documentId)}`, body),
 

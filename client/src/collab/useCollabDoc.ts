@@ -104,7 +104,9 @@ export function useCollabDoc(options: CollabDocOptions): CollabDoc {
 
   const doc = markRaw(new Y.Doc());
   const persistence = markRaw(new IndexeddbPersistence(localCopyDatabase(documentId), doc));
+  performance.mark('jane:collab-start');
   persistence.whenSynced.then(() => {
+    performance.mark('jane:local-copy-loaded');
     if (!destroyed) loadedLocally.value = true;
   });
 
@@ -208,6 +210,7 @@ export function useCollabDoc(options: CollabDocOptions): CollabDoc {
 
   provider.on('status', ({ status }) => {
     if (status === 'connected') {
+      if (!openedCurrentSocket) performance.mark('jane:connected');
       connected.value = true;
       openedCurrentSocket = true;
       return;
@@ -218,6 +221,7 @@ export function useCollabDoc(options: CollabDocOptions): CollabDoc {
   provider.on('sync', (isSynced: boolean) => {
     synced.value = isSynced;
     if (isSynced) {
+      if (!syncedOnce.value) performance.mark('jane:server-synced');
       syncedOnce.value = true;
       refusalsInARow = 0;
     }

@@ -109,7 +109,15 @@ export function useDocumentEditor({ collab, canEdit, onOpenThread, onLinkShortcu
     },
   });
 
-  watch(editor, (instance) => instance && withoutReactiveState(instance), { flush: 'sync' });
+  watch(
+    editor,
+    (instance) => {
+      if (!instance) return;
+      performance.mark('jane:editor-created');
+      withoutReactiveState(instance);
+    },
+    { flush: 'sync' },
+  );
   watch(editable, (value) => editor.value?.setEditable(value));
   // The locks changed (a section agreed or reopened): redraw them.
   watch(lockedSections, () => {

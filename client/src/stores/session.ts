@@ -32,18 +32,18 @@ export const useSessionStore = defineStore('session', () => {
 
   async function fetchSession(): Promise<void> {
     try {
+      // Both at once: opening a page waits for the session, and nearly always there is no setup to do.
+      const me = api.me().then(
+        (response) => response.user,
+        (error: unknown) => {
+          if (error instanceof ApiError && error.status === 401) return null;
+          throw error;
+        },
+      );
+      me.catch(() => undefined); // not awaited when setup is needed
       const setup = await api.setupStatus();
       needsSetup.value = setup.needsSetup;
-      if (setup.needsSetup) {
-        setUser(null);
-      } else {
-        try {
-          setUser((await api.me()).user);
-        } catch (error) {
-          if (error instanceof ApiError && error.status === 401) setUser(null);
-          else throw error;
-        }
-      }
+      setUser(setup.needsSetup ? null : await me);
       loaded.value = true;
       loadError.value = null;
       offline.value = false;

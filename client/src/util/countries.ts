@@ -33,18 +33,38 @@ export { countryFlag };
 
 let flagSupport: boolean | null = null;
 
+/** Where the answer is kept, per browser version: drawing and reading back the canvas costs ~15 ms a page load. */
+const FLAG_SUPPORT_KEY = 'jane.flagEmoji';
+
 /**
  * Whether this system draws flag emoji (Windows and many Linux setups show two letters
- * or empty boxes instead). Checked once by drawing a flag and looking for colour.
+ * or empty boxes instead). Checked by drawing a flag and looking for colour, once per
+ * browser version.
  */
 export function supportsFlagEmoji(): boolean {
   if (flagSupport !== null) return flagSupport;
-  flagSupport = false;
+  try {
+    const known = localStorage.getItem(FLAG_SUPPORT_KEY);
+    if (known === `1 ${navigator.userAgent}` || known === `0 ${navigator.userAgent}`) return (flagSupport = known.startsWith('1'));
+  } catch {
+    // storage unavailable: measure
+  }
+  flagSupport = measureFlagSupport();
+  try {
+    localStorage.setItem(FLAG_SUPPORT_KEY, `${flagSupport ? 1 : 0} ${navigator.userAgent}`);
+  } catch {
+    // storage unavailable: measured again next time
+  }
+  return flagSupport;
+}
+
+function measureFlagSupport(): boolean {
+  let supported = false;
   try {
     const canvas = document.createElement('canvas');
     canvas.width = canvas.height = 24;
     const context = canvas.getContext('2d', { willReadFrequently: true });
-    if (!context) return flagSupport;
+    if (!context) return false;
     context.font = '20px "Apple Color Emoji", "Segoe UI Emoji", "Noto Color Emoji", sans-serif';
     context.textBaseline = 'top';
     context.fillText(countryFlag('EU'), 0, 0);
@@ -52,12 +72,12 @@ export function supportsFlagEmoji(): boolean {
     for (let i = 0; i < pixels.length; i += 4) {
       const [r, g, b, a] = [pixels[i]!, pixels[i + 1]!, pixels[i + 2]!, pixels[i + 3]!];
       if (a > 0 && (Math.abs(r - g) > 30 || Math.abs(g - b) > 30)) {
-        flagSupport = true;
+        supported = true;
         break;
       }
     }
   } catch {
-    flagSupport = false;
+    supported = false;
   }
-  return flagSupport;
+  return supported;
 }

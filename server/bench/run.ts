@@ -17,7 +17,7 @@
  *   BENCH_MEM_DOCS=200         documents for (d)
  *   BENCH_MEETING_PARTICIPANTS=50  participants in the (m) meeting
  *   BENCH_LONG_HISTORY=1000000 updates in ours' second (c) open (the issue-13 goal)
- *   BENCH_PROFILE=1            run each server with --cpu-prof during (a), (b) and (m); summaries in the report
+ *   BENCH_PROFILE=1            run each server with --cpu-prof during (a), (b), (p) and (m); summaries in the report
  *   BENCH_JANE_ENV=K=V,K=V     extra configuration for our server (diagnostics, e.g. COMPACT_AFTER_UPDATES=1000000)
  *   BENCH_OUT=path             where to write the JSON (default bench/results/latest.json)
  */
@@ -230,7 +230,7 @@ async function main(): Promise<void> {
     }
     await record('coldOpen', 'c', (h) => runColdOpen(h, settings.coldOpen), { docUnloadDelayMs: 200 });
     if (id === 'jane') await record('coldOpenLong', 'c', (h) => runColdOpen(h, settings.coldOpenLong), { docUnloadDelayMs: 200 });
-    if (id === 'jane') await record('presence', 'p', (h) => runPresence(h, settings.presence));
+    if (id === 'jane') await record('presence', 'p', (h) => runPresence(h, settings.presence), profileFlags('p'));
     // Ours: with socket.io presence as the UI sends it; the anchors have none.
     await record(
       'meeting',

@@ -10,7 +10,8 @@
  */
 import type { WebsocketProvider } from 'y-websocket';
 
-interface AwarenessChanges {
+/** What an awareness 'update' or 'change' event reports. */
+export interface AwarenessChanges {
   added: number[];
   updated: number[];
   removed: number[];

@@ -21,6 +21,7 @@ import { Plugin, PluginKey } from '@tiptap/pm/state';
 import { DecorationSet } from '@tiptap/pm/view';
 import { yCursorPluginKey } from '@tiptap/y-tiptap';
 import type { Awareness } from 'y-protocols/awareness';
+import type { AwarenessChanges } from '../collab/ownAwarenessOnly';
 
 type Listener = (...args: unknown[]) => void;
 
@@ -51,12 +52,6 @@ export function caretAwareness(awareness: Awareness): CaretAwareness {
 
 export interface RemoteCaretsOptions {
   awareness: Awareness | null;
-}
-
-interface AwarenessChanges {
-  added: number[];
-  updated: number[];
-  removed: number[];
 }
 
 export const RemoteCarets = Extension.create<RemoteCaretsOptions>({

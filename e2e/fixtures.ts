@@ -160,16 +160,12 @@ export const editor = (page: Page): Locator => page.locator('#document-editor');
 export const paragraphUnderSection = (page: Page, section: string): Locator =>
   editor(page).locator(`h2:has-text("${section}") + p`);
 
-/** The text of `target` as written, without other people's caret labels inside it. */
+/** The text of `target` as written (other people's carets and their names are drawn outside the text). */
 export function writtenText(target: Locator): Promise<string> {
-  return target.evaluate((element) => {
-    const copy = element.cloneNode(true) as HTMLElement;
-    copy.querySelectorAll('.collaboration-carets__caret').forEach((caret) => caret.remove());
-    return copy.textContent ?? '';
-  });
+  return target.evaluate((element) => element.textContent ?? '');
 }
 
-/** Waits until `target` holds exactly `text` (ignoring caret labels). */
+/** Waits until `target` holds exactly `text`. */
 export async function expectWritten(target: Locator, text: string): Promise<void> {
   await expect.poll(() => writtenText(target)).toBe(text);
 }

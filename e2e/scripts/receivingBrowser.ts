@@ -594,7 +594,7 @@ async function main(): Promise<void> {
 
     const carets = await connectCarets(admin, scenario);
     clients.push(...carets.map((c) => c.client));
-    await page.waitForFunction((n) => document.querySelectorAll('#document-editor .collaboration-carets__caret').length >= n, CARETS, { timeout: 30_000 });
+    await page.waitForFunction((n) => document.querySelectorAll('.collaboration-carets__caret').length >= n, CARETS, { timeout: 30_000 });
     await sleep(1000);
 
     // Idle: the page with its carets and threads, nothing moving.

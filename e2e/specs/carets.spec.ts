@@ -4,8 +4,8 @@
  * to the server (the stock y-websocket provider echoes every state it receives) nor its
  * own unchanged caret after each of their keystrokes (y-tiptap re-sends it).
  */
-import type { Page } from '@playwright/test';
-import { editor, expect, openDocument, paragraphUnderSection, signInThroughUi, test } from '../fixtures';
+import type { Locator, Page } from '@playwright/test';
+import { editor, expect, expectWritten, openDocument, paragraphUnderSection, signInThroughUi, test } from '../fixtures';
 import { CHAIR, CONTRIBUTOR } from '../people';
 
 /** The awareness entries (client id → state) of one y-websocket frame; null for other frames. */
@@ -84,10 +84,98 @@ test("a browser sends its own caret when it moves, nothing while a colleague mov
   // Exactly one frame since she started watching (the barrier's), carrying only her own state.
   expect(whileWatching.map((entries) => [...entries.keys()])).toEqual([[germanyId]]);
 
-  // Germany starts a new paragraph (the caret plugin drops every caret on such a change):
-  // Italy's caret is drawn again without Italy moving.
+  // Germany starts a new paragraph: Italy's caret is still shown, without Italy moving.
   await germany.keyboard.press('End');
   await germany.keyboard.press('Enter');
   await germany.keyboard.type('A new paragraph.');
   await expect(germany.locator('.collaboration-carets__label', { hasText: CHAIR.name })).toBeVisible();
+});
+
+/** Where, on the screen, the text of `paragraph` ends after its first `offset` characters (px from the left). */
+function textEdge(paragraph: Locator, offset: number): Promise<number> {
+  return paragraph.evaluate((element, at) => {
+    const walker = document.createTreeWalker(element, NodeFilter.SHOW_TEXT);
+    let passed = 0;
+    for (let node = walker.nextNode() as Text | null; node; node = walker.nextNode() as Text | null) {
+      if (at <= passed + node.data.length) {
+        const range = document.createRange();
+        range.setStart(node, at - passed - 1);
+        range.setEnd(node, at - passed);
+        return range.getBoundingClientRect().right;
+      }
+      passed += node.data.length;
+    }
+    throw new Error(`The paragraph has fewer than ${at} characters`);
+  }, offset);
+}
+
+/** The colleague's caret (its bar) as drawn on `page`. */
+const caretOf = (page: Page, name: string): Locator => page.locator('.collaboration-carets__caret', { has: page.locator('.collaboration-carets__label', { hasText: name }) });
+
+test("a colleague's caret stands at their place in the text, moves with the text written before it, and their selection is tinted", async ({ createDocument, openAnonymous }) => {
+  const doc = await createDocument({ title: 'Caret places — OMICS network' });
+  const italy = await openAnonymous();
+  const germany = await openAnonymous();
+  await signInThroughUi(italy, CHAIR);
+  await signInThroughUi(germany, CONTRIBUTOR);
+  await openDocument(italy, doc);
+  await openDocument(germany, doc);
+
+  // Italy writes a sentence and leaves her caret after its first word.
+  const sentence = 'Applicants need national endorsement.';
+  await paragraphUnderSection(italy, 'Who may apply').click();
+  await italy.keyboard.type(sentence, { delay: 10 });
+  await italy.keyboard.press('Home');
+  for (let i = 0; i < 'Applicants'.length; i++) await italy.keyboard.press('ArrowRight');
+
+  const seenByGermany = paragraphUnderSection(germany, 'Who may apply');
+  await expectWritten(seenByGermany, sentence);
+  const caret = caretOf(germany, CHAIR.name);
+  const caretLeft = async () => (await caret.boundingBox())!.x;
+  await expect.poll(async () => Math.abs((await caretLeft()) - (await textEdge(seenByGermany, 'Applicants'.length)))).toBeLessThan(3);
+
+  // Germany writes at the start of the same line: Italy's caret moves right with her word.
+  const before = await caretLeft();
+  await seenByGermany.click();
+  await germany.keyboard.press('Home');
+  await germany.keyboard.type('All ', { delay: 10 });
+  await expectWritten(seenByGermany, `All ${sentence}`);
+  await expect.poll(async () => Math.abs((await caretLeft()) - (await textEdge(seenByGermany, 'All Applicants'.length)))).toBeLessThan(3);
+  expect(await caretLeft()).toBeGreaterThan(before + 10);
+
+  // Italy selects the line: Germany sees it tinted from its first to its last letter.
+  await italy.keyboard.press('Home');
+  await italy.keyboard.press('Shift+End');
+  const tint = germany.locator('.collaboration-carets__selection');
+  await expect(tint).toHaveCount(1);
+  const line = `All ${sentence}`;
+  const start = await seenByGermany.evaluate((element) => {
+    const range = document.createRange();
+    range.selectNodeContents(element);
+    return range.getBoundingClientRect().left;
+  });
+  await expect.poll(async () => Math.abs((await tint.boundingBox())!.x - start)).toBeLessThan(3);
+  await expect.poll(async () => {
+    const box = (await tint.boundingBox())!;
+    return Math.abs(box.x + box.width - (await textEdge(seenByGermany, line.length)));
+  }).toBeLessThan(3);
+
+  // Germany writes two paragraphs in the section above: Italy's caret and tint move down with her line.
+  await italy.keyboard.press('End');
+  const lineTop = () => seenByGermany.evaluate((element) => element.getBoundingClientRect().top);
+  const caretTop = async () => (await caret.boundingBox())!.y;
+  const topBefore = await caretTop();
+  await paragraphUnderSection(germany, 'Background and purpose of the network').click();
+  await germany.keyboard.type('Omics platforms from twelve Member States.', { delay: 10 });
+  await germany.keyboard.press('Enter');
+  await germany.keyboard.type('Shared pipelines.', { delay: 10 });
+  await expect(editor(germany)).toContainText('Shared pipelines.');
+  await expect.poll(async () => Math.abs((await caretTop()) - (await lineTop()))).toBeLessThan(4);
+  expect(await caretTop()).toBeGreaterThan(topBefore + 20);
+  await expect.poll(async () => Math.abs((await caretLeft()) - (await textEdge(seenByGermany, line.length)))).toBeLessThan(3);
+
+  // Italy leaves the document: her caret and tint go.
+  await italy.close();
+  await expect(caret).toHaveCount(0);
+  await expect(tint).toHaveCount(0);
 });

@@ -13,9 +13,7 @@ async function selectText(page: Page, within: Locator, text: string): Promise<vo
   await within.evaluate((element, wanted) => {
     const nodes: Text[] = [];
     const walker = document.createTreeWalker(element, NodeFilter.SHOW_TEXT);
-    for (let node = walker.nextNode(); node; node = walker.nextNode()) {
-      if (!node.parentElement?.closest('.collaboration-carets__caret')) nodes.push(node as Text);
-    }
+    for (let node = walker.nextNode(); node; node = walker.nextNode()) nodes.push(node as Text);
     const whole = nodes.map((node) => node.data).join('');
     const at = whole.indexOf(wanted);
     if (at === -1) throw new Error(`"${wanted}" not found in "${whole}"`);

@@ -52,8 +52,6 @@ export interface CollabDocOptions {
 export interface CollabDoc {
   doc: Y.Doc;
   provider: WebsocketProvider;
-  /** Our own identity as the server stamps it (placeholder colour until it does). */
-  identity(): CollabIdentity;
   status: Readonly<Ref<SaveStatus>>;
   connected: Readonly<Ref<boolean>>;
   /** The copy kept on this device has been loaded into the document. */
@@ -295,7 +293,6 @@ export function useCollabDoc(options: CollabDocOptions): CollabDoc {
   return {
     doc,
     provider,
-    identity: () => ownIdentity,
     status,
     connected,
     loadedLocally,

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { EditorState } from '@tiptap/pm/state';
+import { EditorState, TextSelection } from '@tiptap/pm/state';
 import { Slice, Fragment } from '@tiptap/pm/model';
-import { changedRange, remoteChangeMap, replacingOnlyWhatChanged } from './incrementalSync';
+import { changedRange, changeTouchesSelection, remoteChangeMap, replacingOnlyWhatChanged } from './incrementalSync';
 import { heading, paragraph, positionOf, proseMirrorDoc } from '../test/documents';
 
 const before = proseMirrorDoc(heading(2, 'Who may apply'), paragraph('Eligible organisations.'), paragraph('Endorsed by the Member State.'));
@@ -60,5 +60,19 @@ describe('remote changes, incrementally', () => {
     expect(back.doc.eq(removed)).toBe(true);
     expect(back.doc.child(1)).toBe(before.child(1));
     expect(back.doc.childCount).toBe(2);
+  });
+
+  it('tell whether a remote change touched the block the caret is in (the toolbar refreshes only then)', () => {
+    const after = withLetterTyped(); // a letter typed into the second block
+    const arriving = (caretAt: number) => {
+      const tr = replacingOnlyWhatChanged(EditorState.create({ doc: before }).tr);
+      tr.replace(0, before.content.size, new Slice(Fragment.from(after.content), 0, 0));
+      return tr.setSelection(TextSelection.create(tr.doc, tr.mapping.map(caretAt)));
+    };
+    expect(changeTouchesSelection(arriving(positionOf(before, 'Eligible')))).toBe(true);
+    expect(changeTouchesSelection(arriving(positionOf(before, 'Member')))).toBe(false);
+    expect(changeTouchesSelection(arriving(positionOf(before, 'apply')))).toBe(false);
+    // Nothing changed: nothing touched.
+    expect(changeTouchesSelection(EditorState.create({ doc: before }).tr.setMeta('any', true))).toBe(false);
   });
 });

@@ -122,6 +122,19 @@ export function changedRange(before: ProseMirrorNode, after: ProseMirrorNode): {
 }
 
 /**
+ * Whether a transaction changed the top-level block(s) the (new) selection is in: what
+ * the formatting state at the caret can depend on. A colleague typing pages away does not.
+ */
+export function changeTouchesSelection(tr: Transaction): boolean {
+  const range = changedRange(tr.before, tr.doc);
+  if (!range) return false;
+  const { $from, $to } = tr.selection;
+  const start = $from.depth > 0 ? $from.before(1) : 0;
+  const end = $to.depth > 0 ? $to.after(1) : tr.doc.content.size;
+  return range.from <= end && range.toB >= start;
+}
+
+/**
  * A mapping that only moves what comes after the changed range, for a transaction that
  * arrived through Yjs (one whole-document step); null when the documents are the same.
  */

@@ -7,13 +7,12 @@
 import { computed, watch, type ComputedRef, type Ref, type ShallowRef } from 'vue';
 import { useEditor, type Editor } from '@tiptap/vue-3';
 import Collaboration from '@tiptap/extension-collaboration';
-import CollaborationCaret from '@tiptap/extension-collaboration-caret';
 import { DOCUMENT_FIELD } from '@jane/shared/core';
 import { editorExtensions } from '@jane/shared/editor';
 import type { CollabDoc } from '../collab/useCollabDoc';
 import { KeepCaretInPlace } from './keepCaretInPlace';
 import { IncrementalSync } from './incrementalSync';
-import { caretAwareness, RemoteCarets } from './remoteCarets';
+import { RemoteCarets } from './remoteCarets';
 import { CommentHighlights } from './comments/commentHighlights';
 import { SectionLocks, sectionLocksKey } from './sections/sectionLocks';
 import { t } from '../i18n';
@@ -39,24 +38,6 @@ export interface DocumentEditor {
 }
 
 /**
- * Someone else's caret: Tiptap's default markup, hidden from screen readers (the name
- * label sits inside the text and would otherwise be read out as part of it).
- */
-function renderCaret(caretUser: Record<string, unknown>): HTMLElement {
-  const color = typeof caretUser.color === 'string' ? caretUser.color : 'transparent';
-  const caret = document.createElement('span');
-  caret.classList.add('collaboration-carets__caret');
-  caret.setAttribute('aria-hidden', 'true');
-  caret.style.borderColor = color;
-  const label = document.createElement('div');
-  label.classList.add('collaboration-carets__label');
-  label.style.backgroundColor = color;
-  label.textContent = typeof caretUser.name === 'string' ? caretUser.name : '';
-  caret.append(label);
-  return caret;
-}
-
-/**
  * @tiptap/vue-3 makes `editor.state` and `editor.storage` reactive by requesting two
  * animation frames after every transaction — a colleague's keystroke or caret move
  * included — and each such frame is a rendering pass over the whole draft. Nothing on
@@ -78,7 +59,6 @@ export function useDocumentEditor({ collab, canEdit, onOpenThread, onLinkShortcu
       ...editorExtensions(),
       Collaboration.configure({ document: collab.doc, field: DOCUMENT_FIELD }),
       IncrementalSync,
-      CollaborationCaret.configure({ provider: { awareness: caretAwareness(collab.provider.awareness) }, user: collab.identity(), render: renderCaret }),
       RemoteCarets.configure({ awareness: collab.provider.awareness }),
       KeepCaretInPlace,
       CommentHighlights.configure({ onOpen: (threadId) => onOpenThread(threadId) }),

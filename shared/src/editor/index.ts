@@ -1,6 +1,6 @@
 /**
  * The editor schema shared by the client (editing) and the server (export): one list of
- * Tiptap extensions. The client adds Collaboration and CollaborationCaret on top.
+ * Tiptap extensions. The client adds collaboration (Collaboration, and its own remote carets) on top.
  */
 import { Extension, type Extensions } from '@tiptap/core';
 import StarterKit from '@tiptap/starter-kit';

@@ -18,7 +18,7 @@ import type { Node as ProseMirrorNode } from '@tiptap/pm/model';
 import { Plugin, PluginKey, type EditorState, type Transaction } from '@tiptap/pm/state';
 import { Decoration, DecorationSet } from '@tiptap/pm/view';
 import type { ThreadAnchor } from '@jane/shared/core';
-import { resolveAnchor, syncBindingOf, type SyncBinding } from './anchors';
+import { resolveAnchor, syncBindingOf, type PassageRange, type SyncBinding } from './anchors';
 import { remoteChangeMap } from '../incrementalSync';
 
 export interface HighlightedThread {
@@ -75,6 +75,26 @@ function afterRemoteChange(tr: Transaction, previous: PluginState, oldState: Edi
     if (previous.decorations.find(change.from, change.toA).length === 0) return { ...previous, decorations: previous.decorations.map(change.map, tr.doc) };
   }
   return { ...previous, ...build(tr.doc, syncBindingOf(oldState), previous) };
+}
+
+/**
+ * The passages the highlights are drawn over, by thread: the same ranges resolving the
+ * anchors gives (they are resolved again whenever they could differ, see above), without
+ * resolving them. A passage over several blocks is drawn in pieces; its range spans them.
+ */
+export function highlightedPassages(state: EditorState): Map<string, PassageRange> {
+  const passages = new Map<string, PassageRange>();
+  for (const decoration of commentHighlightsKey.getState(state)?.decorations.find() ?? []) {
+    const threadId = (decoration.spec as { threadId?: string }).threadId;
+    if (!threadId) continue;
+    const known = passages.get(threadId);
+    if (!known) passages.set(threadId, { from: decoration.from, to: decoration.to });
+    else {
+      known.from = Math.min(known.from, decoration.from);
+      known.to = Math.max(known.to, decoration.to);
+    }
+  }
+  return passages;
 }
 
 /** Tells the highlights which threads to draw (call whenever threads or the active one change). */

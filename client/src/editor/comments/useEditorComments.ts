@@ -20,7 +20,7 @@ import { TextSelection } from '@tiptap/pm/state';
 import { useCommentsStore } from '../../stores/comments';
 import { headingIndexAt, outlineOf } from '../outline';
 import { createAnchor, resolveAnchor, syncBindingOf, trimToText, type PassageRange } from './anchors';
-import { setCommentHighlights } from './commentHighlights';
+import { highlightedPassages, setCommentHighlights } from './commentHighlights';
 import { t } from '../../i18n';
 
 export interface SelectionPrompt {
@@ -100,7 +100,9 @@ export function useEditorComments(editor: ShallowRef<Editor | undefined>, scroll
     const binding = current ? syncBindingOf(current.state) : null;
     if (!current || !binding) return;
     const next: Record<string, PassageRange | null> = {};
-    for (const thread of comments.threads) next[thread.id] = resolveAnchor(binding, current.state.doc, thread.anchor);
+    // Open threads are where their highlights are; only the others are resolved here.
+    const highlighted = highlightedPassages(current.state);
+    for (const thread of comments.threads) next[thread.id] = highlighted.get(thread.id) ?? resolveAnchor(binding, current.state.doc, thread.anchor);
     const shape = shapeOf(next);
     if (shape !== placementShape) {
       placementShape = shape;

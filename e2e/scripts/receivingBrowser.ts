@@ -408,7 +408,7 @@ const BREAKDOWN = ['ScriptDuration', 'RecalcStyleDuration', 'LayoutDuration'] as
 
 /** With PROFILE=trace: the renderer main thread's trace events (inclusive ms, by name) during a phase. */
 async function traced<T>(cdp: CDPSession, name: string, run: () => Promise<T>): Promise<T> {
-  type TraceEvent = { name: string; ph: string; dur?: number; pid: number; tid: number; args?: { name?: string } };
+  type TraceEvent = { name: string; ph: string; ts: number; dur?: number; pid: number; tid: number; args?: { name?: string } };
   const events: TraceEvent[] = [];
   const onData = ({ value }: { value: object[] }) => events.push(...(value as unknown as TraceEvent[]));
   cdp.on('Tracing.dataCollected', onData);
@@ -431,8 +431,27 @@ async function traced<T>(cdp: CDPSession, name: string, run: () => Promise<T>): 
     totals.set(e.name, (totals.get(e.name) ?? 0) + e.dur);
     counts.set(e.name, (counts.get(e.name) ?? 0) + 1);
   }
+  // Self time: an event's duration less that of the events directly inside it.
+  const selfTotals = new Map<string, number>();
+  const stack: { end: number; name: string; self: number }[] = [];
+  const settle = (until: number) => {
+    while (stack.length && stack.at(-1)!.end <= until) {
+      const done = stack.pop()!;
+      selfTotals.set(done.name, (selfTotals.get(done.name) ?? 0) + Math.max(0, done.self));
+    }
+  };
+  const mainEvents = events.filter((e) => main && e.pid === main.pid && e.tid === main.tid && e.ph === 'X' && e.dur).sort((a, b) => a.ts - b.ts || b.dur! - a.dur!);
+  for (const e of mainEvents) {
+    settle(e.ts);
+    if (stack.length) stack.at(-1)!.self -= e.dur!;
+    stack.push({ end: e.ts + e.dur!, name: e.name, self: e.dur! });
+  }
+  settle(Infinity);
+  const top = Number(process.env.PROFILE_TOP ?? 30);
   console.error(`\n-- ${name}: main-thread trace events (inclusive ms, count) --`);
-  for (const [key, us] of [...totals].sort((a, b) => b[1] - a[1]).slice(0, Number(process.env.PROFILE_TOP ?? 30))) console.error(`${(us / 1000).toFixed(0).padStart(6)} ms ${String(counts.get(key)).padStart(6)}×  ${key}`);
+  for (const [key, us] of [...totals].sort((a, b) => b[1] - a[1]).slice(0, top)) console.error(`${(us / 1000).toFixed(0).padStart(6)} ms ${String(counts.get(key)).padStart(6)}×  ${key}`);
+  console.error(`\n-- ${name}: main-thread trace events (self ms) --`);
+  for (const [key, us] of [...selfTotals].sort((a, b) => b[1] - a[1]).slice(0, top)) console.error(`${(us / 1000).toFixed(0).padStart(6)} ms ${String(counts.get(key)).padStart(6)}×  ${key}`);
   return result;
 }
 

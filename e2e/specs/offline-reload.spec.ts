@@ -50,3 +50,22 @@ test('after signing out, the app does not open offline as that person', async ({
   await expect(editor(contributor)).toHaveCount(0);
   await expect(contributor.getByRole('button', { name: new RegExp(CONTRIBUTOR.name) })).toHaveCount(0);
 });
+
+test("a colleague's sentence that has just arrived is on this device too: an offline reload right after shows it", async ({ createDocument, openAs }) => {
+  const doc = await createDocument({ title: 'Survivorship call — just arrived' });
+  const chair = await openAs(CHAIR);
+  const contributor = await openAs(CONTRIBUTOR);
+  await openDocument(chair, doc);
+  await openDocument(contributor, doc);
+  await expect.poll(() => contributor.evaluate(() => navigator.serviceWorker.controller !== null)).toBe(true);
+
+  // Colleagues' changes are written to this device in batches (at most a second later);
+  // leaving the page writes what is waiting.
+  const chairText = 'Eligibility checked by the national mirror groups.';
+  await typeInto(chair, paragraphUnderSection(chair, 'Who may apply'), chairText);
+  await expectWritten(paragraphUnderSection(contributor, 'Who may apply'), chairText);
+  await contributor.context().setOffline(true);
+  await contributor.reload();
+  await expect(saveStatus(contributor)).toHaveText(/^Offline — changes kept on this device$/);
+  await expectWritten(paragraphUnderSection(contributor, 'Who may apply'), chairText);
+});

@@ -12,7 +12,8 @@
  * Here a caret move changes nothing in the editor: the carets are elements of a layer
  * beside the text (`.collaboration-carets`), placed once per animation frame at the
  * coordinates of their position, and only the carets whose awareness changed are placed
- * again, unless the text or its layout changed (an edit, a resize), when all are. Carets
+ * again; after an edit only those it can have moved (see `afterEdit`), after a resize
+ * all. Carets
  * and selections in blocks far outside the window are not measured (that would lay out
  * text the browser skips, see `content-visibility` in editor.css) until scrolling brings
  * them near. The awareness format is y-tiptap's (`cursor: { anchor, head }` as Yjs
@@ -136,7 +137,7 @@ class CaretLayer {
     view.dom.addEventListener('focusin', this.onFocus);
     view.dom.addEventListener('focusout', this.onFocus);
     window.addEventListener('scroll', this.onScroll, { capture: true, passive: true });
-    this.resizes = typeof ResizeObserver === 'undefined' ? null : new ResizeObserver(() => this.placeAllSoon());
+    this.resizes = typeof ResizeObserver === 'undefined' ? null : new ResizeObserver(this.onResize);
     this.resizes?.observe(view.dom);
     this.placeAllSoon();
   }
@@ -147,35 +148,44 @@ class CaretLayer {
   }
 
   /**
-   * After an edit (anyone's): carets in the blocks before the change stay as they are,
-   * those after it keep their place in the text (shifted by the change) and are measured
-   * again, those in it are resolved from Yjs again.
+   * After an edit (anyone's): carets in the blocks before the change stay as they are;
+   * those after it keep their place in the text (shifted by the change), measured again
+   * in the changed block only — later blocks move on the page only if the text grew or
+   * shrank, and then the resize observer places everything; those in the changed range
+   * are resolved from Yjs again.
    */
   private afterEdit(before: EditorState['doc']): void {
     if (!this.drawn.size) return;
-    const range = changedRange(before, this.view.state.doc);
+    const after = this.view.state.doc;
+    const range = changedRange(before, after);
     if (!range) return;
     const shift = range.toB - range.toA;
     const moved = (pos: number) => (pos > range.toA ? pos + shift : pos);
-    // Text before the change in its own block can wrap differently: measured again too.
+    // Text before and after the change in its own block(s) can wrap differently.
     const $from = before.resolve(range.from);
-    const untouchedBefore = $from.depth > 0 ? $from.before(1) : range.from;
+    const blockStart = $from.depth > 0 ? $from.before(1) : range.from;
+    const $to = after.resolve(range.toB);
+    const blockEnd = $to.depth > 0 ? $to.after(1) : range.toB;
     for (const drawn of this.drawn.values()) {
       const first = Math.min(drawn.anchor, drawn.head);
       const last = Math.max(drawn.anchor, drawn.head);
-      if (last < untouchedBefore) continue;
-      if (last < range.from) {
-        drawn.measure = true;
-        continue;
-      }
-      if (first > range.toA) {
+      if (last < blockStart) continue;
+      if (last < range.from) drawn.measure = true;
+      else if (first > range.toA) {
         drawn.anchor = moved(drawn.anchor);
         drawn.head = moved(drawn.head);
-        drawn.measure = true;
+        if (Math.min(drawn.anchor, drawn.head) < blockEnd) drawn.measure = true;
       } else drawn.resolve = true;
     }
     this.soon();
   }
+
+  /** The text changed size (an edit added or removed a line, a window resize, a block rendered): all carets are placed again, before it is painted. */
+  private readonly onResize = () => {
+    this.everything = true;
+    cancelAnimationFrame(this.frame);
+    this.place();
+  };
 
   destroy(): void {
     cancelAnimationFrame(this.frame);

@@ -59,8 +59,7 @@ test("a colleague's sentence that has just arrived is on this device too: an off
   await openDocument(contributor, doc);
   await expect.poll(() => contributor.evaluate(() => navigator.serviceWorker.controller !== null)).toBe(true);
 
-  // Colleagues' changes are written to this device in batches (at most a second later);
-  // leaving the page writes what is waiting.
+  // Every change that arrives is written to this device's copy as it arrives.
   const chairText = 'Eligibility checked by the national mirror groups.';
   await typeInto(chair, paragraphUnderSection(chair, 'Who may apply'), chairText);
   await expectWritten(paragraphUnderSection(contributor, 'Who may apply'), chairText);

@@ -7,8 +7,7 @@
  *   awareness (carets, who is here).
  * - `IndexeddbPersistence` keeps every change on this device, so edits made offline
  *   survive a reload and merge when the connection comes back (the provider's sync
- *   step 2 carries them); colleagues' changes are written to it in batches
- *   (localCopyWrites.ts).
+ *   step 2 carries them).
  * - A counting WebSocket plus the server's MESSAGE_SAVED frames drive an honest
  *   save status (see saveStatus.ts).
  */
@@ -18,7 +17,6 @@ import * as decoding from 'lib0/decoding';
 import * as awarenessProtocol from 'y-protocols/awareness';
 import { WebsocketProvider } from 'y-websocket';
 import { IndexeddbPersistence } from 'y-indexeddb';
-import { writeColleaguesChangesTogether } from './localCopyWrites';
 import { CloseCode, COLLAB_ACK_PARAM, MESSAGE_AWARENESS, MESSAGE_SAVED } from '@jane/shared/core';
 import { api, ApiError, type DocumentResponse } from '../api';
 import { countingWebSocketClass } from './countingWebSocket';
@@ -142,7 +140,6 @@ export function useCollabDoc(options: CollabDocOptions): CollabDoc {
   );
 
   sendOwnAwarenessOnly(provider);
-  const flushLocalCopy = writeColleaguesChangesTogether(persistence, (origin) => origin === provider);
 
   provider.messageHandlers[MESSAGE_SAVED] = (_encoder, decoder) => {
     const durable = decoding.readVarUint(decoder);
@@ -289,7 +286,6 @@ export function useCollabDoc(options: CollabDocOptions): CollabDoc {
     window.removeEventListener('offline', onOffline);
     provider.awareness.off('change', refreshPeople);
     provider.destroy();
-    flushLocalCopy();
     void persistence.destroy();
     doc.destroy();
   });

@@ -156,6 +156,10 @@ export async function signInThroughUi(page: Page, person: Person): Promise<void>
 export const saveStatus = (page: Page): Locator => page.getByTestId('save-status');
 export const editor = (page: Page): Locator => page.locator('#document-editor');
 
+/** A colleague's caret as drawn on `page` (the bar; its name shows while they move or type). */
+export const remoteCaret = (page: Page, name: string): Locator =>
+  page.locator('.collaboration-carets__caret', { has: page.locator('.collaboration-carets__label', { hasText: name }) });
+
 /** The empty paragraph under the n-th section heading of a template. */
 export const paragraphUnderSection = (page: Page, section: string): Locator =>
   editor(page).locator(`h2:has-text("${section}") + p`);

@@ -5,7 +5,7 @@
  * own unchanged caret after each of their keystrokes (y-tiptap re-sends it).
  */
 import type { Locator, Page } from '@playwright/test';
-import { editor, expect, expectWritten, openDocument, paragraphUnderSection, signInThroughUi, test } from '../fixtures';
+import { editor, expect, expectWritten, openDocument, paragraphUnderSection, remoteCaret, signInThroughUi, test } from '../fixtures';
 import { CHAIR, CONTRIBUTOR } from '../people';
 
 /** The awareness entries (client id → state) of one y-websocket frame; null for other frames. */
@@ -59,7 +59,7 @@ test("a browser sends its own caret when it moves, nothing while a colleague mov
 
   // Germany puts her caret in a paragraph; Italy sees it.
   await paragraphUnderSection(germany, 'Who may apply').click();
-  await expect(italy.locator('.collaboration-carets__label', { hasText: CONTRIBUTOR.name })).toBeVisible();
+  await expect(remoteCaret(italy, CONTRIBUTOR.name)).toBeVisible();
   // Her caret moves once more: that frame names her own client id.
   const before = sentByGermany.length;
   await germany.keyboard.press('ArrowRight');
@@ -75,7 +75,7 @@ test("a browser sends its own caret when it moves, nothing while a colleague mov
   await italy.keyboard.type(italianText, { delay: 25 });
   await italy.keyboard.press('Home');
   await expect(editor(germany)).toContainText(italianText);
-  await expect(germany.locator('.collaboration-carets__label', { hasText: CHAIR.name })).toBeVisible();
+  await expect(remoteCaret(germany, CHAIR.name)).toBeVisible();
 
   // Barrier: Germany moves her caret again, and that frame goes out.
   await germany.keyboard.press('ArrowRight');
@@ -88,7 +88,7 @@ test("a browser sends its own caret when it moves, nothing while a colleague mov
   await germany.keyboard.press('End');
   await germany.keyboard.press('Enter');
   await germany.keyboard.type('A new paragraph.');
-  await expect(germany.locator('.collaboration-carets__label', { hasText: CHAIR.name })).toBeVisible();
+  await expect(remoteCaret(germany, CHAIR.name)).toBeVisible();
 });
 
 /** Where, on the screen, the text of `paragraph` ends after its first `offset` characters (px from the left). */
@@ -109,8 +109,6 @@ function textEdge(paragraph: Locator, offset: number): Promise<number> {
   }, offset);
 }
 
-/** The colleague's caret (its bar) as drawn on `page`. */
-const caretOf = (page: Page, name: string): Locator => page.locator('.collaboration-carets__caret', { has: page.locator('.collaboration-carets__label', { hasText: name }) });
 
 test("a colleague's caret stands at their place in the text, moves with the text written before it, and their selection is tinted", async ({ createDocument, openAnonymous }) => {
   const doc = await createDocument({ title: 'Caret places — OMICS network' });
@@ -130,7 +128,7 @@ test("a colleague's caret stands at their place in the text, moves with the text
 
   const seenByGermany = paragraphUnderSection(germany, 'Who may apply');
   await expectWritten(seenByGermany, sentence);
-  const caret = caretOf(germany, CHAIR.name);
+  const caret = remoteCaret(germany, CHAIR.name);
   const caretLeft = async () => (await caret.boundingBox())!.x;
   await expect.poll(async () => Math.abs((await caretLeft()) - (await textEdge(seenByGermany, 'Applicants'.length)))).toBeLessThan(3);
 
@@ -173,6 +171,15 @@ test("a colleague's caret stands at their place in the text, moves with the text
   await expect.poll(async () => Math.abs((await caretTop()) - (await lineTop()))).toBeLessThan(4);
   expect(await caretTop()).toBeGreaterThan(topBefore + 20);
   await expect.poll(async () => Math.abs((await caretLeft()) - (await textEdge(seenByGermany, line.length)))).toBeLessThan(3);
+
+  // Italy stops: a few seconds later her name is no longer over the text, her caret is;
+  // she moves again and her name is back.
+  const name = caret.locator('.collaboration-carets__label');
+  await expect(name).toHaveCSS('opacity', '1');
+  await expect(name).toHaveCSS('opacity', '0', { timeout: 10_000 });
+  await expect(caret).toBeVisible();
+  await italy.keyboard.press('ArrowLeft');
+  await expect(name).toHaveCSS('opacity', '1');
 
   // Italy leaves the document: her caret and tint go.
   await italy.close();

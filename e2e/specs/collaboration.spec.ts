@@ -5,7 +5,7 @@
  */
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { editor, expect, expectWritten, openDocument, paragraphUnderSection, saveStatus, signInThroughUi, test } from '../fixtures';
+import { editor, expect, expectWritten, openDocument, paragraphUnderSection, remoteCaret, saveStatus, signInThroughUi, test } from '../fixtures';
 import { CHAIR, CONTRIBUTOR, OBSERVER } from '../people';
 
 const screenshotPath = path.join(path.dirname(fileURLToPath(import.meta.url)), '..', 'screenshots', 'document.png');
@@ -40,8 +40,8 @@ test('two people from Italy and Germany co-edit a draft live with named carets a
   await expectWritten(paragraphUnderSection(germany, 'Background and purpose of the network'), italianText);
 
   // Each sees the other's caret, labelled with the other's name.
-  await expect(italy.locator('.collaboration-carets__label', { hasText: CONTRIBUTOR.name })).toBeVisible();
-  await expect(germany.locator('.collaboration-carets__label', { hasText: CHAIR.name })).toBeVisible();
+  await expect(remoteCaret(italy, CONTRIBUTOR.name)).toBeVisible();
+  await expect(remoteCaret(germany, CHAIR.name)).toBeVisible();
 
   await expect(saveStatus(italy)).toHaveText(/^All changes saved$/);
   await expect(saveStatus(germany)).toHaveText(/^All changes saved$/);

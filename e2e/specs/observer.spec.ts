@@ -1,5 +1,5 @@
 /** An observer reads along live but cannot change a word. */
-import { editor, expectWritten, expect, openDocument, paragraphUnderSection, saveStatus, test, typeInto, writtenText } from '../fixtures';
+import { editor, expectWritten, expect, openDocument, paragraphUnderSection, remoteCaret, saveStatus, test, typeInto, writtenText } from '../fixtures';
 import { CHAIR, OBSERVER } from '../people';
 
 test('an observer sees a read-only document that still updates live', async ({ createDocument, openAs }) => {
@@ -24,7 +24,7 @@ test('an observer sees a read-only document that still updates live', async ({ c
   // The chair's edits arrive live, with the chair's caret.
   await typeInto(chair, paragraphUnderSection(chair, 'Scope and objectives'), 'Scope agreed at the Rome meeting.');
   await expectWritten(paragraphUnderSection(observer, 'Scope and objectives'), 'Scope agreed at the Rome meeting.');
-  await expect(observer.locator('.collaboration-carets__label', { hasText: CHAIR.name })).toBeVisible();
+  await expect(remoteCaret(observer, CHAIR.name)).toBeVisible();
   await expect(saveStatus(chair)).toHaveText(/^All changes saved$/);
   await expect(saveStatus(observer)).toHaveText(/^Read-only$/);
   // By now anything the observer's browser sent would have arrived too: nothing did.

@@ -30,6 +30,8 @@ import { changedRange } from './incrementalSync';
 
 /** Blocks this far outside the window (px) are not measured; scrolling brings them in. */
 const MEASURED_MARGIN = 600;
+/** How long a colleague's name stays over their caret after they last moved or typed. */
+export const NAME_SHOWN_MS = 4000;
 /** A caret nearer the top of the text than this (px) has its name below it, not cut off above. */
 const LABEL_ROOM = 22;
 const VALID_COLOR = /^#[0-9a-fA-F]{6}$/;
@@ -76,6 +78,8 @@ interface Placement {
   boxes: Box[];
   /** Their position is not in this text (yet): no caret. */
   unresolved: boolean;
+  /** They moved or typed (their awareness changed), not only the page around them. */
+  moved: boolean;
 }
 
 interface DrawnCaret {
@@ -91,6 +95,8 @@ interface DrawnCaret {
   caret: HTMLElement;
   label: HTMLElement;
   selection: HTMLElement[];
+  /** Hides the name again (see showName). */
+  nameTimer: ReturnType<typeof setTimeout> | undefined;
 }
 
 type YSyncState = {
@@ -194,6 +200,7 @@ class CaretLayer {
     this.view.dom.removeEventListener('focusout', this.onFocus);
     window.removeEventListener('scroll', this.onScroll, { capture: true });
     this.resizes?.disconnect();
+    for (const drawn of this.drawn.values()) clearTimeout(drawn.nameTimer);
     this.layer.remove();
     if (this.awareness.getLocalState()?.cursor != null) this.awareness.setLocalStateField('cursor', null);
   }
@@ -305,7 +312,7 @@ class CaretLayer {
         }
       }
       if (anchor === null || head === null) {
-        placements.push({ id, drawnFrom, cursor, anchor: 0, head: 0, caret: null, boxes: [], unresolved: true });
+        placements.push({ id, drawnFrom, cursor, anchor: 0, head: 0, caret: null, boxes: [], unresolved: true, moved: false });
         continue;
       }
       anchor = Math.min(anchor, max);
@@ -313,7 +320,8 @@ class CaretLayer {
       origin ??= this.layer.getBoundingClientRect();
       const from = Math.min(anchor, head);
       const to = Math.max(anchor, head);
-      placements.push({ id, drawnFrom, cursor, anchor, head, caret: this.measureCaret(head, origin), boxes: from < to ? this.measureSelection(from, to, origin) : [], unresolved: false });
+      const moved = !existing || existing.drawnFrom !== drawnFrom;
+      placements.push({ id, drawnFrom, cursor, anchor, head, caret: this.measureCaret(head, origin), boxes: from < to ? this.measureSelection(from, to, origin) : [], unresolved: false, moved });
     }
 
     for (const placement of placements) this.write(placement);
@@ -351,13 +359,14 @@ class CaretLayer {
     return boxes;
   }
 
-  private write({ id, drawnFrom, cursor, anchor, head, caret, boxes, unresolved }: Placement): void {
+  private write({ id, drawnFrom, cursor, anchor, head, caret, boxes, unresolved, moved }: Placement): void {
     if (unresolved) {
       this.remove(id);
       return;
     }
     const drawn = this.drawn.get(id) ?? this.create(id);
     Object.assign(drawn, { drawnFrom, anchor, head, resolve: false, measure: false });
+    if (moved) this.showName(drawn);
     // Only what differs is written: an unchanged style is still a change to the page.
     if (drawn.label.textContent !== cursor.name) drawn.label.textContent = cursor.name;
     setStyle(drawn.label, 'backgroundColor', cursor.color);
@@ -392,14 +401,25 @@ class CaretLayer {
     label.className = 'collaboration-carets__label';
     caret.append(label);
     this.layer.append(caret);
-    const drawn: DrawnCaret = { drawnFrom: '', anchor: 0, head: 0, resolve: true, measure: true, caret, label, selection: [] };
+    const drawn: DrawnCaret = { drawnFrom: '', anchor: 0, head: 0, resolve: true, measure: true, caret, label, selection: [], nameTimer: undefined };
     this.drawn.set(id, drawn);
     return drawn;
+  }
+
+  /**
+   * A name shows while its person moves or types, and for {@link NAME_SHOWN_MS} after:
+   * twenty names standing over the text in a meeting would hide it. The caret stays.
+   */
+  private showName(drawn: DrawnCaret): void {
+    clearTimeout(drawn.nameTimer);
+    if (!drawn.caret.classList.contains('collaboration-carets__caret--named')) drawn.caret.classList.add('collaboration-carets__caret--named');
+    drawn.nameTimer = setTimeout(() => drawn.caret.classList.remove('collaboration-carets__caret--named'), NAME_SHOWN_MS);
   }
 
   private remove(id: number): void {
     const drawn = this.drawn.get(id);
     if (!drawn) return;
+    clearTimeout(drawn.nameTimer);
     drawn.caret.remove();
     for (const rect of drawn.selection) rect.remove();
     this.drawn.delete(id);

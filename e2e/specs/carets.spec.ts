@@ -141,6 +141,29 @@ test("a colleague's caret stands at their place in the text, moves with the text
   await expect.poll(async () => Math.abs((await caretLeft()) - (await textEdge(seenByGermany, 'All Applicants'.length)))).toBeLessThan(3);
   expect(await caretLeft()).toBeGreaterThan(before + 10);
 
+  // Germany takes it back (undo), which moves her caret: on Italy's screen it goes where
+  // Germany's own caret now is. She writes it again.
+  const germanyCaret = remoteCaret(italy, CONTRIBUTOR.name);
+  const seenByItaly = paragraphUnderSection(italy, 'Who may apply');
+  /** Where a caret `offset` characters into the line stands on Italy's screen. */
+  const onItalysScreen = (offset: number) => (offset === 0 ? seenByItaly.evaluate((element) => element.getBoundingClientRect().left) : textEdge(seenByItaly, offset));
+  const germanysOwnOffset = () =>
+    seenByGermany.evaluate((element) => {
+      const selection = window.getSelection()!;
+      const range = document.createRange();
+      range.setStart(element, 0);
+      range.setEnd(selection.focusNode!, selection.focusOffset);
+      return range.toString().length;
+    });
+  await expect.poll(async () => Math.abs((await germanyCaret.boundingBox())!.x - (await onItalysScreen('All '.length)))).toBeLessThan(3);
+  await germany.keyboard.press('Control+z');
+  await expectWritten(seenByItaly, sentence);
+  await expect.poll(async () => Math.abs((await germanyCaret.boundingBox())!.x - (await onItalysScreen(await germanysOwnOffset())))).toBeLessThan(3);
+  expect(await germanysOwnOffset()).toBeLessThan('All '.length);
+  await germany.keyboard.press('Home');
+  await germany.keyboard.type('All ', { delay: 10 });
+  await expectWritten(seenByGermany, `All ${sentence}`);
+
   // Italy selects the line: Germany sees it tinted from its first to its last letter.
   await italy.keyboard.press('Home');
   await italy.keyboard.press('Shift+End');

@@ -105,7 +105,6 @@ type YSyncState = {
   binding: { mapping: Map<unknown, unknown> } | null;
   snapshot: unknown;
   prevSnapshot: unknown;
-  isChangeOrigin: boolean;
 };
 
 const ySyncState = (state: EditorState) => ySyncPluginKey.getState(state) as YSyncState | undefined;
@@ -240,7 +239,8 @@ class CaretLayer {
   /**
    * Our caret, as relative positions, when the editor has focus and it moved; none when
    * the editor lost focus. A colleague's edit moves nothing relative to the text, so it
-   * sends nothing. `previous` null: focus changed.
+   * sends nothing (the positions compare equal); an undo that moves the caret does.
+   * `previous` null: focus changed.
    */
   private sendOwnCaret(previous: EditorState | null): void {
     const { state } = this.view;
@@ -251,7 +251,7 @@ class CaretLayer {
       if (current != null) this.awareness.setLocalStateField('cursor', null);
       return;
     }
-    if (previous && current != null && (ystate.isChangeOrigin || (previous.selection.eq(state.selection) && previous.doc === state.doc))) return;
+    if (previous && current != null && previous.selection.eq(state.selection) && previous.doc === state.doc) return;
     const mapping = ystate.binding.mapping as Parameters<typeof absolutePositionToRelativePosition>[2];
     const anchor = absolutePositionToRelativePosition(state.selection.anchor, ystate.type, mapping);
     const head = absolutePositionToRelativePosition(state.selection.head, ystate.type, mapping);

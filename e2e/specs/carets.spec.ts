@@ -110,12 +110,10 @@ function textEdge(paragraph: Locator, offset: number): Promise<number> {
 }
 
 
-test("a colleague's caret stands at their place in the text, moves with the text written before it, and their selection is tinted", async ({ createDocument, openAnonymous }) => {
+test("a colleague's caret stands at their place in the text, moves with the text written before it, and their selection is tinted", async ({ createDocument, openAs }) => {
   const doc = await createDocument({ title: 'Caret places — OMICS network' });
-  const italy = await openAnonymous();
-  const germany = await openAnonymous();
-  await signInThroughUi(italy, CHAIR);
-  await signInThroughUi(germany, CONTRIBUTOR);
+  const italy = await openAs(CHAIR);
+  const germany = await openAs(CONTRIBUTOR);
   await openDocument(italy, doc);
   await openDocument(germany, doc);
 

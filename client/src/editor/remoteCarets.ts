@@ -31,7 +31,7 @@ import { changedRange } from './incrementalSync';
 /** Blocks this far outside the window (px) are not measured; scrolling brings them in. */
 const MEASURED_MARGIN = 600;
 /** How long a colleague's name stays over their caret after they last moved or typed. */
-export const NAME_SHOWN_MS = 4000;
+const NAME_SHOWN_MS = 4000;
 /** A caret nearer the top of the text than this (px) has its name below it, not cut off above. */
 const LABEL_ROOM = 22;
 const VALID_COLOR = /^#[0-9a-fA-F]{6}$/;
@@ -44,7 +44,7 @@ interface RemoteCursor {
 }
 
 /** The caret a colleague's awareness state describes, or null (no caret, or not well formed). */
-export function remoteCursorOf(state: unknown): RemoteCursor | null {
+function remoteCursorOf(state: unknown): RemoteCursor | null {
   if (typeof state !== 'object' || state === null) return null;
   const { cursor, user } = state as { cursor?: unknown; user?: unknown };
   if (typeof cursor !== 'object' || cursor === null) return null;
@@ -471,7 +471,7 @@ export interface RemoteCaretsOptions {
   awareness: Awareness | null;
 }
 
-export const remoteCaretsKey = new PluginKey('remoteCarets');
+const remoteCaretsKey = new PluginKey('remoteCarets');
 
 export const RemoteCarets = Extension.create<RemoteCaretsOptions>({
   name: 'remoteCarets',

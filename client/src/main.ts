@@ -7,6 +7,7 @@ import { useSessionStore } from './stores/session';
 import { registerServiceWorker, reloadWhenChunksAreGone } from './offline/serviceWorker';
 import './styles/main.css';
 
+performance.mark('jane:app-code-loaded');
 const app = createApp(App);
 const pinia = createPinia();
 app.use(pinia);

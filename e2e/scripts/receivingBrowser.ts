@@ -25,9 +25,11 @@
  *   pnpm build && cd e2e && npx tsx scripts/receivingBrowser.ts
  *
  * Environment: JANE_URL (use a running server instead), PHASE_SECONDS (default 12),
- * RESULT_JSON (also write the figures there as JSON: `pnpm bench` workload r); PROFILE=1
- * (top self and inclusive times per phase; PROFILE_TOP lines, PROFILE_DIR keeps the
- * .cpuprofile files) or PROFILE=trace (the main thread's trace events per phase).
+ * RESULT_JSON (also write the figures there as JSON: `pnpm bench` workload r), OPEN_ONLY=1
+ * (only the cold and warm opens, then stop; OPEN_DETAIL=1 adds every request's timing);
+ * PROFILE=1 (top self and inclusive times per phase; PROFILE_TOP lines, PROFILE_DIR keeps
+ * the .cpuprofile files) or PROFILE=trace (the main thread's trace events per phase;
+ * PROFILE_DIR keeps the trace as JSON).
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
@@ -412,12 +414,13 @@ async function traced<T>(cdp: CDPSession, name: string, run: () => Promise<T>): 
   const events: TraceEvent[] = [];
   const onData = ({ value }: { value: object[] }) => events.push(...(value as unknown as TraceEvent[]));
   cdp.on('Tracing.dataCollected', onData);
-  await cdp.send('Tracing.start', { categories: 'devtools.timeline,blink,cc,v8', transferMode: 'ReportEvents' });
+  await cdp.send('Tracing.start', { categories: 'devtools.timeline,blink,cc,v8,blink.user_timing,disabled-by-default-devtools.timeline', transferMode: 'ReportEvents' });
   const result = await run();
   const done = new Promise<void>((resolve) => cdp.once('Tracing.tracingComplete', () => resolve()));
   await cdp.send('Tracing.end');
   await done;
   cdp.off('Tracing.dataCollected', onData);
+  if (process.env.PROFILE_DIR) fs.writeFileSync(path.join(process.env.PROFILE_DIR, `${name.replace(/\W+/g, '-')}.trace.json`), JSON.stringify({ traceEvents: events }));
   // The busiest renderer main thread (a new tab may get a renderer of its own).
   const busy = new Map<string, number>();
   for (const e of events) if (e.ph === 'X' && e.dur) busy.set(`${e.pid}:${e.tid}`, (busy.get(`${e.pid}:${e.tid}`) ?? 0) + e.dur);
@@ -538,14 +541,22 @@ const ms = (value: number): string => (Number.isNaN(value) ? '—' : `${value.to
 
 /** The page's own marks of how far opening got (`jane:*`, ms since navigation), and when the requests finished. */
 async function openingMarks(page: Page): Promise<string> {
-  return page.evaluate(() => {
+  return page.evaluate((withDetail) => {
     const marks = performance.getEntriesByType('mark').filter((m) => m.name.startsWith('jane:')).map((m) => `${m.name.slice(5)} ${m.startTime.toFixed(0)}`);
     const api = performance
       .getEntriesByType('resource')
       .filter((r) => new URL(r.name).pathname.startsWith('/api/'))
-      .map((r) => `${new URL(r.name).pathname.replace(/\/[\w-]{20,}/g, '/…')} ${(r as PerformanceResourceTiming).responseEnd.toFixed(0)}`);
-    return [...marks, ...api].join(', ');
-  });
+      .map((r) => `${new URL(r.name).pathname.replace(/\/[\w-]{20,}/g, '/…')} ${r.startTime.toFixed(0)}→${(r as PerformanceResourceTiming).responseEnd.toFixed(0)}`);
+    const nav = performance.getEntriesByType('navigation')[0] as PerformanceNavigationTiming | undefined;
+    const page = nav ? [`html ${nav.responseEnd.toFixed(0)}`, `parsed ${nav.domInteractive.toFixed(0)}`] : [];
+    const detail = withDetail
+      ? performance.getEntriesByType('resource').map((e) => {
+          const r = e as PerformanceResourceTiming;
+          return `\n  ${new URL(r.name).pathname.slice(0, 40)} start ${r.startTime.toFixed(0)} worker ${r.workerStart.toFixed(0)} fetch ${r.fetchStart.toFixed(0)} req ${r.requestStart.toFixed(0)} resp ${r.responseStart.toFixed(0)} end ${r.responseEnd.toFixed(0)}`;
+        })
+      : [];
+    return [...page, ...marks, ...api, ...detail].join(', ');
+  }, Boolean(process.env.OPEN_DETAIL));
 }
 
 async function openDocument(page: Page, documentId: string): Promise<number> {
@@ -588,6 +599,10 @@ async function main(): Promise<void> {
     if (!signIn.ok()) throw new Error(`Signing in failed: ${signIn.status()}`);
     await context.addInitScript({ content: PROBE });
 
+    // A tab that stays open, as in a browser someone uses: without it each warm open below
+    // would be the only window, and headless Chromium starts its browser-UI renderer (the
+    // omnibox popup, ~0.5 s of CPU) again for every new window, beside the page measured.
+    await context.newPage();
     // A first (cold) visit, then warm opens in new tabs of the same browser profile.
     const cold = await context.newPage();
     const coldOpen = await openDocument(cold, scenario.documentId);
@@ -603,6 +618,12 @@ async function main(): Promise<void> {
       if (i === WARM_OPENS - 1) warmOpenMarks = await openingMarks(tab);
       await tab.waitForTimeout(500);
       await tab.close();
+    }
+
+    if (process.env.OPEN_ONLY) {
+      console.log(`Cold open ${ms(coldOpen)}; warm opens ${warmOpens.map((t) => t.toFixed(0)).join(', ')} ms (median ${ms(quantile(warmOpens, 0.5))}).`);
+      console.log(`Last warm open, ms after navigation: ${warmOpenMarks}.`);
+      return;
     }
 
     const page = await context.newPage();

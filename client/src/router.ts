@@ -1,5 +1,6 @@
 import { createRouter, createWebHistory, type LocationQueryValue, type RouteLocationNormalized, type RouteLocationRaw } from 'vue-router';
 import { prefetchDocument } from './api/documentPrefetch';
+import { hasLocalCopy, openLocalCopyDatabaseEarly } from './collab/localCopies';
 import { useSessionStore } from './stores/session';
 
 declare module 'vue-router' {
@@ -43,20 +44,27 @@ export function safeRedirect(value: LocationQueryValue | LocationQueryValue[] | 
 }
 
 /**
- * While the session is checked, the page's code and (for a document) the document are
- * already on their way: opening a link does not wait for one request after another.
+ * While the session is checked, the page's code and (for a document) the document and
+ * this device's copy of its text are already on their way: opening a link does not wait
+ * for one step after another.
  */
-function startLoading(to: RouteLocationNormalized): void {
+function startLoading(to: RouteLocationNormalized, from: RouteLocationNormalized): void {
   for (const record of to.matched) {
     const component = record.components?.default;
     if (typeof component === 'function') void (component as () => Promise<unknown>)().catch(() => undefined);
   }
-  if (to.name === 'document' && typeof to.params.documentId === 'string') prefetchDocument(to.params.documentId);
+  const documentId = to.name === 'document' ? to.params.documentId : undefined;
+  // (The same path again, e.g. another section's link: the open page stays.)
+  if (typeof documentId !== 'string' || to.path === from.path) return;
+  prefetchDocument(documentId);
+  if (!hasLocalCopy(documentId)) return;
+  openLocalCopyDatabaseEarly(documentId);
+  void import('./collab/earlyLocalCopy').then(({ loadLocalCopyEarly }) => loadLocalCopyEarly(documentId)).catch(() => undefined);
 }
 
-router.beforeEach(async (to): Promise<boolean | RouteLocationRaw> => {
+router.beforeEach(async (to, from): Promise<boolean | RouteLocationRaw> => {
   const session = useSessionStore();
-  startLoading(to);
+  startLoading(to, from);
   try {
     await session.load();
   } catch {

@@ -45,6 +45,39 @@ function writeRegistry(registry: Record<string, LocalCopy>): void {
 const SAVED_RECORD_DELAY_MS = 3000;
 const savedLater = new Map<string, { userId: string; timer: ReturnType<typeof setTimeout> }>();
 
+/** This device holds a copy of the document (someone opened it here and has not signed out). */
+export function hasLocalCopy(documentId: string): boolean {
+  return Object.hasOwn(readRegistry(), documentId);
+}
+
+/**
+ * Opens the copy's database while the page's code is still loading: opening an
+ * IndexedDB database takes the browser 100–150 ms on a busy machine, and a database this
+ * page holds open opens again at once for the editor's copy (earlyLocalCopy.ts). Closed
+ * after a few seconds. The stores are those y-indexeddb creates, for a copy whose
+ * database went missing.
+ */
+export function openLocalCopyDatabaseEarly(documentId: string): void {
+  if (typeof indexedDB === 'undefined') return;
+  try {
+    const request = indexedDB.open(localCopyDatabase(documentId));
+    request.onupgradeneeded = () => {
+      const db = request.result;
+      if (!db.objectStoreNames.contains('updates')) db.createObjectStore('updates', { autoIncrement: true });
+      if (!db.objectStoreNames.contains('custom')) db.createObjectStore('custom');
+    };
+    request.onsuccess = () => {
+      const db = request.result;
+      // Closed at once when another tab needs a new version or deletes it (sign-out).
+      db.onversionchange = () => db.close();
+      setTimeout(() => db.close(), EARLY_OPEN_MS);
+    };
+  } catch {
+    // no IndexedDB here: the page opens without a copy
+  }
+}
+const EARLY_OPEN_MS = 5000;
+
 /** Records that this device holds a copy of the document, and whether it has unsaved changes. */
 export function recordLocalCopy(documentId: string, userId: string, pending: boolean): void {
   const later = savedLater.get(documentId);

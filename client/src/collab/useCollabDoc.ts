@@ -16,12 +16,12 @@ import * as Y from 'yjs';
 import * as decoding from 'lib0/decoding';
 import * as awarenessProtocol from 'y-protocols/awareness';
 import { WebsocketProvider } from 'y-websocket';
-import { IndexeddbPersistence } from 'y-indexeddb';
 import { CloseCode, COLLAB_ACK_PARAM, MESSAGE_AWARENESS, MESSAGE_SAVED } from '@jane/shared/core';
 import { api, ApiError, type DocumentResponse } from '../api';
 import { countingWebSocketClass } from './countingWebSocket';
 import { sendOwnAwarenessOnly } from './ownAwarenessOnly';
-import { flushLocalCopyRecords, localCopyDatabase, recordLocalCopy } from './localCopies';
+import { flushLocalCopyRecords, recordLocalCopy } from './localCopies';
+import { takeLocalCopy } from './earlyLocalCopy';
 import { identityOf, peopleFromStates, type CollabIdentity, type PresentPerson } from './identity';
 import { computeSaveStatus, type SaveStatus } from './saveStatus';
 
@@ -31,6 +31,8 @@ export type CollabProblem = 'signed-out' | 'forbidden' | 'not-found' | 'malforme
 /** Refused connection attempts in a row after which we ask the REST API why. */
 const REFUSALS_BEFORE_RECHECK = 3;
 const RECHECK_EVERY_REFUSALS = 10;
+/** How long the connection waits for this device's copy of the document to load. */
+const COPY_WAIT_MS = 1500;
 /** Placeholder caret colour until the server tells us ours (it echoes our stamped state). */
 const PLACEHOLDER_COLOR = '#1d4e89';
 
@@ -100,8 +102,10 @@ export function useCollabDoc(options: CollabDocOptions): CollabDoc {
   let refusalsInARow = 0;
   let destroyed = false;
 
-  const doc = markRaw(new Y.Doc());
-  const persistence = markRaw(new IndexeddbPersistence(localCopyDatabase(documentId), doc));
+  // Often loaded already (earlyLocalCopy.ts): the editor is then built with the text in it.
+  const copy = takeLocalCopy(documentId);
+  const doc = markRaw(copy.doc);
+  const persistence = markRaw(copy.persistence);
   performance.mark('jane:collab-start');
   persistence.whenSynced.then(() => {
     performance.mark('jane:local-copy-loaded');
@@ -136,8 +140,22 @@ export function useCollabDoc(options: CollabDocOptions): CollabDoc {
       // then speaks only for what this tab sent.
       disableBc: true,
       maxBackoffTime: 2500,
+      // Connected once this device's copy is in the document (below).
+      connect: false,
     }),
   );
+
+  // The server, told what the copy holds, then sends only what it lacks instead of the
+  // whole document on every open. A copy that does not load (a stuck IndexedDB) does not
+  // hold the connection back for long.
+  let connectionStarted = false;
+  const startConnection = () => {
+    if (connectionStarted || destroyed) return;
+    connectionStarted = true;
+    provider.connect();
+  };
+  void persistence.whenSynced.then(startConnection);
+  const copyWait = setTimeout(startConnection, COPY_WAIT_MS);
 
   sendOwnAwarenessOnly(provider);
 
@@ -188,7 +206,8 @@ export function useCollabDoc(options: CollabDocOptions): CollabDoc {
   refreshPeople();
 
   doc.on('update', (_update: Uint8Array, origin: unknown) => {
-    if (origin === provider) return;
+    // (Loading the copy kept here is no edit: whatever it holds goes out in sync step 2.)
+    if (origin === provider || origin === persistence) return;
     if (!provider.wsconnected) unsentLocalChanges.value = true;
   });
 
@@ -249,7 +268,7 @@ export function useCollabDoc(options: CollabDocOptions): CollabDoc {
   });
 
   const onOnline = () => {
-    if (!problem.value && !provider.wsconnected) provider.connect();
+    if (connectionStarted && !problem.value && !provider.wsconnected) provider.connect();
   };
   // A dead network can leave a socket looking open for up to 30 s (y-websocket's
   // watchdog); when the browser knows it is offline, say so at once.
@@ -280,6 +299,7 @@ export function useCollabDoc(options: CollabDocOptions): CollabDoc {
 
   onUnmounted(() => {
     destroyed = true;
+    clearTimeout(copyWait);
     stopRecording();
     flushLocalCopyRecords(documentId);
     window.removeEventListener('online', onOnline);

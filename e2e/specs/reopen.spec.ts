@@ -1,0 +1,62 @@
+/**
+ * Reopening a document this device has a copy of: the editor starts from the copy, and
+ * the server — told what the copy holds — sends only what changed since, not the whole
+ * document again (people open the same draft many times a day, often on slow hospital
+ * networks).
+ */
+import type { Page } from '@playwright/test';
+import { editor, expect, expectWritten, openDocument, paragraphUnderSection, saveStatus, test, typeInto } from '../fixtures';
+import { CHAIR, CONTRIBUTOR } from '../people';
+
+/** Counts the bytes the page receives on the document's live connection (/collab). */
+async function countCollabBytes(page: Page): Promise<() => number> {
+  const cdp = await page.context().newCDPSession(page);
+  await cdp.send('Network.enable');
+  const collabSockets = new Set<string>();
+  let bytes = 0;
+  cdp.on('Network.webSocketCreated', ({ requestId, url }) => {
+    if (new URL(url).pathname.startsWith('/collab')) collabSockets.add(requestId);
+  });
+  cdp.on('Network.webSocketFrameReceived', ({ requestId, response }) => {
+    if (!collabSockets.has(requestId)) return;
+    bytes += response.opcode === 2 ? Buffer.from(response.payloadData, 'base64').length : Buffer.byteLength(response.payloadData);
+  });
+  return () => bytes;
+}
+
+test('reopening a document downloads only what changed since, and shows it', async ({ createDocument, openAs }) => {
+  const doc = await createDocument({ title: 'Survivorship call — opened every morning' });
+  const contributor = await openAs(CONTRIBUTOR);
+  const chair = await openAs(CHAIR);
+
+  // A longer draft, so that "the whole document" and "what changed" are far apart.
+  await openDocument(chair, doc);
+  const background = 'Survivorship care plans differ between the participating centres in scope, timing and who writes them. '.repeat(60);
+  await paragraphUnderSection(chair, 'Background and purpose of the network').click();
+  await chair.keyboard.press('End');
+  await chair.keyboard.insertText(background);
+  await expect(saveStatus(chair)).toHaveText(/^All changes saved$/);
+
+  const firstBytes = await countCollabBytes(contributor);
+  await openDocument(contributor, doc);
+  await expect(editor(contributor)).toContainText('who writes them.');
+  const firstOpen = firstBytes();
+  const contributorBrowser = contributor.context();
+  await contributor.close();
+
+  const sentence = 'Added while the contributor was away.';
+  await typeInto(chair, paragraphUnderSection(chair, 'How to apply'), sentence);
+  await expect(saveStatus(chair)).toHaveText(/^All changes saved$/);
+
+  // The same browser, a new tab.
+  const reopened = await contributorBrowser.newPage();
+  const reopenBytes = await countCollabBytes(reopened);
+  await openDocument(reopened, doc);
+  await expectWritten(paragraphUnderSection(reopened, 'How to apply'), sentence);
+  await expect(editor(reopened)).toContainText('who writes them.');
+  const reopen = reopenBytes();
+
+  expect(firstOpen).toBeGreaterThan(background.length);
+  // The reopen carries the new sentence, the server's state vector, carets and acks.
+  expect(reopen).toBeLessThan(firstOpen / 4);
+});

@@ -1,35 +1,29 @@
-/** Country names in English (Intl.DisplayNames), EU member states listed first in pickers. */
-import { COUNTRY_CODES, countryFlag } from '@jane/shared/core';
-
-const names = new Intl.DisplayNames(['en'], { type: 'region' });
+/** Country names in English, EU member states listed first in pickers. */
+import { COUNTRY_CODES, countryFlag, countryName } from '@jane/shared/core';
 
 export const EU_MEMBER_STATES = [
   'AT', 'BE', 'BG', 'HR', 'CY', 'CZ', 'DK', 'EE', 'FI', 'FR', 'DE', 'GR', 'HU', 'IE',
   'IT', 'LV', 'LT', 'LU', 'MT', 'NL', 'PL', 'PT', 'RO', 'SK', 'SI', 'ES', 'SE',
 ] as const;
 
-export function countryName(code: string): string {
-  try {
-    return names.of(code) ?? code;
-  } catch {
-    return code;
-  }
-}
-
 export interface CountryOption {
   code: string;
   name: string;
 }
 
-const byName = (a: CountryOption, b: CountryOption) => a.name.localeCompare(b.name);
-const euSet = new Set<string>(EU_MEMBER_STATES);
+let options: { eu: CountryOption[]; other: CountryOption[] } | null = null;
 
-export const EU_COUNTRY_OPTIONS: CountryOption[] = EU_MEMBER_STATES.map((code) => ({ code, name: countryName(code) })).sort(byName);
-export const OTHER_COUNTRY_OPTIONS: CountryOption[] = COUNTRY_CODES.filter((code) => !euSet.has(code))
-  .map((code) => ({ code, name: countryName(code) }))
-  .sort(byName);
+/** The picker's two groups, sorted by name (made when a picker is first shown, not at every page load). */
+export function countryOptions(): { eu: CountryOption[]; other: CountryOption[] } {
+  if (options) return options;
+  const collator = new Intl.Collator('en');
+  const euSet = new Set<string>(EU_MEMBER_STATES);
+  const sorted = (codes: readonly string[]) => codes.map((code) => ({ code, name: countryName(code) })).sort((a, b) => collator.compare(a.name, b.name));
+  options = { eu: sorted(EU_MEMBER_STATES), other: sorted(COUNTRY_CODES.filter((code) => !euSet.has(code))) };
+  return options;
+}
 
-export { countryFlag };
+export { countryFlag, countryName };
 
 let flagSupport: boolean | null = null;
 

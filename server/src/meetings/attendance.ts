@@ -2,7 +2,7 @@
  * Turning stored attendance intervals into what chairs read: the live meeting state,
  * the CSV export and the Markdown summary.
  */
-import { LATE_AFTER_MINUTES, type Attendee, type MeetingState, type QuorumChange } from '@jane/shared';
+import { countryName, LATE_AFTER_MINUTES, type Attendee, type MeetingState, type QuorumChange } from '@jane/shared';
 import type { AttendeeRecord, IntervalRecord, MeetingRecord } from '../storage/port.js';
 import { toCsv } from '../export/csv.js';
 
@@ -149,13 +149,7 @@ export function isTimeZone(zone: string): boolean {
   }
 }
 
-export function countryName(code: string): string {
-  try {
-    return new Intl.DisplayNames(['en'], { type: 'region' }).of(code) ?? code;
-  } catch {
-    return code;
-  }
-}
+export { countryName };
 
 /** The time zone as people read it, e.g. "Europe/Rome (UTC+02:00)" at the meeting's start. */
 export function zoneLabel(timeZone: string, at: string): string {

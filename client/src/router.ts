@@ -64,9 +64,11 @@ function startLoading(to: RouteLocationNormalized, from: RouteLocationNormalized
 
 router.beforeEach(async (to, from): Promise<boolean | RouteLocationRaw> => {
   const session = useSessionStore();
+  // The session's request goes out first: it is what the page waits for.
+  const sessionLoaded = session.load();
   startLoading(to, from);
   try {
-    await session.load();
+    await sessionLoaded;
   } catch {
     return true; // App.vue shows "cannot reach the server" with a retry button
   }

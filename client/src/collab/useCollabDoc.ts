@@ -11,7 +11,7 @@
  * - A counting WebSocket plus the server's MESSAGE_SAVED frames drive an honest
  *   save status (see saveStatus.ts).
  */
-import { computed, markRaw, onUnmounted, ref, watchEffect, type Ref } from 'vue';
+import { computed, markRaw, onUnmounted, ref, watch, watchEffect, type Ref } from 'vue';
 import * as Y from 'yjs';
 import * as decoding from 'lib0/decoding';
 import * as awarenessProtocol from 'y-protocols/awareness';
@@ -20,7 +20,7 @@ import { CloseCode, COLLAB_ACK_PARAM, MESSAGE_AWARENESS, MESSAGE_SAVED } from '@
 import { api, ApiError, type DocumentResponse } from '../api';
 import { countingWebSocketClass } from './countingWebSocket';
 import { sendOwnAwarenessOnly } from './ownAwarenessOnly';
-import { flushLocalCopyRecords, recordLocalCopy } from './localCopies';
+import { flushLocalCopyRecords, hasLocalCopy, recordLocalCopy } from './localCopies';
 import { takeLocalCopy } from './earlyLocalCopy';
 import { identityOf, peopleFromStates, type CollabIdentity, type PresentPerson } from './identity';
 import { computeSaveStatus, type SaveStatus } from './saveStatus';
@@ -103,6 +103,7 @@ export function useCollabDoc(options: CollabDocOptions): CollabDoc {
   let destroyed = false;
 
   // Often loaded already (earlyLocalCopy.ts): the editor is then built with the text in it.
+  const copyKeptHere = hasLocalCopy(documentId);
   const copy = takeLocalCopy(documentId);
   const doc = markRaw(copy.doc);
   const persistence = markRaw(copy.persistence);
@@ -147,15 +148,20 @@ export function useCollabDoc(options: CollabDocOptions): CollabDoc {
 
   // The server, told what the copy holds, then sends only what it lacks instead of the
   // whole document on every open. A copy that does not load (a stuck IndexedDB) does not
-  // hold the connection back for long.
+  // hold the connection back for long, and a first open here (no copy yet) does not wait.
   let connectionStarted = false;
   const startConnection = () => {
     if (connectionStarted || destroyed) return;
     connectionStarted = true;
     provider.connect();
   };
-  void persistence.whenSynced.then(startConnection);
-  const copyWait = setTimeout(startConnection, COPY_WAIT_MS);
+  let copyWait: ReturnType<typeof setTimeout> | undefined;
+  if (copyKeptHere) {
+    void persistence.whenSynced.then(startConnection);
+    copyWait = setTimeout(startConnection, COPY_WAIT_MS);
+  } else {
+    startConnection();
+  }
 
   sendOwnAwarenessOnly(provider);
 
@@ -290,12 +296,19 @@ export function useCollabDoc(options: CollabDocOptions): CollabDoc {
   );
 
   // Which copies on this device hold unsaved changes (kept at sign-out; see localCopies.ts).
-  // A copy counts as holding them until the server has confirmed everything once: after
-  // a reload while offline the counters start from zero although changes are waiting.
-  const stopRecording = watchEffect(() => {
-    if (status.value === 'saved' || status.value === 'read-only') recordLocalCopy(documentId, self.id, false);
-    else recordLocalCopy(documentId, self.id, true);
+  // A copy counts as holding them until the server has confirmed everything once (after
+  // a reload while offline the counters start from zero although changes are waiting),
+  // and again from each edit made here until the server has confirmed it. A connection
+  // that merely drops changes nothing: signing out closes it before the copies are
+  // cleared, and a saved draft must not stay on a shared computer because of that.
+  const unconfirmedHere = ref(true);
+  doc.on('update', (_update: Uint8Array, origin: unknown) => {
+    if (origin !== provider && origin !== persistence) unconfirmedHere.value = true;
   });
+  watch(status, (value) => {
+    if (value === 'saved' || value === 'read-only') unconfirmedHere.value = false;
+  }, { immediate: true });
+  const stopRecording = watchEffect(() => recordLocalCopy(documentId, self.id, unconfirmedHere.value));
 
   onUnmounted(() => {
     destroyed = true;

@@ -60,3 +60,35 @@ test('reopening a document downloads only what changed since, and shows it', asy
   // The reopen carries the new sentence, the server's state vector, carets and acks.
   expect(reopen).toBeLessThan(firstOpen / 4);
 });
+
+test('a document whose copy the browser has cleared opens from the server and saves as before', async ({ createDocument, openAs }) => {
+  const doc = await createDocument({ title: 'Survivorship call — copy cleared by the browser' });
+  const chair = await openAs(CHAIR);
+  await openDocument(chair, doc);
+  const sentence = 'Written before the browser cleared its storage.';
+  await typeInto(chair, paragraphUnderSection(chair, 'How to apply'), sentence);
+  await expect(saveStatus(chair)).toHaveText(/^All changes saved$/);
+
+  // The browser removes the database (storage pressure, "clear site data") but the app's
+  // list of copies still names it.
+  const name = `jane-doc-${doc.id}`;
+  await chair.goto('/');
+  const deleted = await chair.evaluate(
+    (db) => new Promise<string>((resolve) => {
+      const request = indexedDB.deleteDatabase(db);
+      request.onsuccess = () => resolve('deleted');
+      request.onerror = () => resolve('failed');
+      request.onblocked = () => resolve('blocked');
+    }),
+    name,
+  );
+  expect(deleted).toBe('deleted');
+  expect(await chair.evaluate(() => Object.keys(JSON.parse(localStorage.getItem('jane.localCopies') ?? '{}')))).toContain(doc.id);
+
+  await openDocument(chair, doc);
+  await expectWritten(paragraphUnderSection(chair, 'How to apply'), sentence);
+  await typeInto(chair, paragraphUnderSection(chair, 'How to apply'), ' And after.');
+  await expect(saveStatus(chair)).toHaveText(/^All changes saved$/);
+  await chair.reload();
+  await expectWritten(paragraphUnderSection(chair, 'How to apply'), `${sentence} And after.`);
+});

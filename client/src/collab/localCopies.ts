@@ -54,18 +54,15 @@ export function hasLocalCopy(documentId: string): boolean {
  * Opens the copy's database while the page's code is still loading: opening an
  * IndexedDB database takes the browser 100–150 ms on a busy machine, and a database this
  * page holds open opens again at once for the editor's copy (earlyLocalCopy.ts). Closed
- * after a few seconds. The stores are those y-indexeddb creates, for a copy whose
- * database went missing.
+ * after a few seconds. Never creates one: if the copy's database has gone (the browser
+ * cleared it), the opening is abandoned and the page makes it as usual.
  */
 export function openLocalCopyDatabaseEarly(documentId: string): void {
   if (typeof indexedDB === 'undefined') return;
   try {
     const request = indexedDB.open(localCopyDatabase(documentId));
-    request.onupgradeneeded = () => {
-      const db = request.result;
-      if (!db.objectStoreNames.contains('updates')) db.createObjectStore('updates', { autoIncrement: true });
-      if (!db.objectStoreNames.contains('custom')) db.createObjectStore('custom');
-    };
+    request.onupgradeneeded = () => request.transaction?.abort();
+    request.onerror = (event) => event.preventDefault();
     request.onsuccess = () => {
       const db = request.result;
       // Closed at once when another tab needs a new version or deletes it (sign-out).

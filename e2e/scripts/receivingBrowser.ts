@@ -559,6 +559,21 @@ async function openingMarks(page: Page): Promise<string> {
   }, Boolean(process.env.OPEN_DETAIL));
 }
 
+/** Counts the bytes a page receives on the document's live connection (/collab). */
+async function countCollabBytes(page: Page): Promise<() => number> {
+  const cdp = await page.context().newCDPSession(page);
+  await cdp.send('Network.enable');
+  const sockets = new Set<string>();
+  let bytes = 0;
+  cdp.on('Network.webSocketCreated', ({ requestId, url }) => {
+    if (new URL(url).pathname.startsWith('/collab')) sockets.add(requestId);
+  });
+  cdp.on('Network.webSocketFrameReceived', ({ requestId, response }) => {
+    if (sockets.has(requestId)) bytes += response.opcode === 2 ? Buffer.from(response.payloadData, 'base64').length : Buffer.byteLength(response.payloadData);
+  });
+  return () => bytes;
+}
+
 async function openDocument(page: Page, documentId: string): Promise<number> {
   await page.goto(`/d/${documentId}`);
   const handle = await page.waitForFunction(
@@ -610,19 +625,24 @@ async function main(): Promise<void> {
     await cold.close();
     const warmOpens: number[] = [];
     let warmOpenMarks = '';
+    let warmOpenCollabBytes = 0;
     for (let i = 0; i < WARM_OPENS; i++) {
       const tab = await context.newPage();
+      const collabBytes = await countCollabBytes(tab);
       // With PROFILE, the last warm open is profiled too.
       const open = () => openDocument(tab, scenario.documentId);
       warmOpens.push(await (i === WARM_OPENS - 1 ? profiled(await context.newCDPSession(tab), 'warm open', open) : open()));
-      if (i === WARM_OPENS - 1) warmOpenMarks = await openingMarks(tab);
       await tab.waitForTimeout(500);
+      if (i === WARM_OPENS - 1) {
+        warmOpenMarks = await openingMarks(tab);
+        warmOpenCollabBytes = collabBytes();
+      }
       await tab.close();
     }
 
     if (process.env.OPEN_ONLY) {
       console.log(`Cold open ${ms(coldOpen)}; warm opens ${warmOpens.map((t) => t.toFixed(0)).join(', ')} ms (median ${ms(quantile(warmOpens, 0.5))}).`);
-      console.log(`Last warm open, ms after navigation: ${warmOpenMarks}.`);
+      console.log(`Last warm open, ms after navigation: ${warmOpenMarks}. Received on /collab until 0.5 s after the text showed: ${(warmOpenCollabBytes / 1024).toFixed(1)} KiB.`);
       return;
     }
 

@@ -41,6 +41,7 @@ import { chromium, type BrowserContext, type CDPSession, type Page } from '@play
 import { DOCUMENT_FIELD, documentSections } from '@jane/shared';
 import { paragraph, toYXml } from '@jane/shared/content';
 import { connectClient, typeInto, waitForSync, type TestClient } from '../../server/test/helpers/collab';
+import { countCollabBytes } from '../collabBytes';
 import { CHROMIUM_ARGS, CHROMIUM_PATH } from '../env';
 import { ADMIN, PASSWORD } from '../people';
 
@@ -557,21 +558,6 @@ async function openingMarks(page: Page): Promise<string> {
       : [];
     return [...page, ...marks, ...api, ...detail].join(', ');
   }, Boolean(process.env.OPEN_DETAIL));
-}
-
-/** Counts the bytes a page receives on the document's live connection (/collab). */
-async function countCollabBytes(page: Page): Promise<() => number> {
-  const cdp = await page.context().newCDPSession(page);
-  await cdp.send('Network.enable');
-  const sockets = new Set<string>();
-  let bytes = 0;
-  cdp.on('Network.webSocketCreated', ({ requestId, url }) => {
-    if (new URL(url).pathname.startsWith('/collab')) sockets.add(requestId);
-  });
-  cdp.on('Network.webSocketFrameReceived', ({ requestId, response }) => {
-    if (sockets.has(requestId)) bytes += response.opcode === 2 ? Buffer.from(response.payloadData, 'base64').length : Buffer.byteLength(response.payloadData);
-  });
-  return () => bytes;
 }
 
 async function openDocument(page: Page, documentId: string): Promise<number> {

@@ -4,25 +4,9 @@
  * document again (people open the same draft many times a day, often on slow hospital
  * networks).
  */
-import type { Page } from '@playwright/test';
 import { editor, expect, expectWritten, openDocument, paragraphUnderSection, saveStatus, test, typeInto } from '../fixtures';
+import { countCollabBytes } from '../collabBytes';
 import { CHAIR, CONTRIBUTOR } from '../people';
-
-/** Counts the bytes the page receives on the document's live connection (/collab). */
-async function countCollabBytes(page: Page): Promise<() => number> {
-  const cdp = await page.context().newCDPSession(page);
-  await cdp.send('Network.enable');
-  const collabSockets = new Set<string>();
-  let bytes = 0;
-  cdp.on('Network.webSocketCreated', ({ requestId, url }) => {
-    if (new URL(url).pathname.startsWith('/collab')) collabSockets.add(requestId);
-  });
-  cdp.on('Network.webSocketFrameReceived', ({ requestId, response }) => {
-    if (!collabSockets.has(requestId)) return;
-    bytes += response.opcode === 2 ? Buffer.from(response.payloadData, 'base64').length : Buffer.byteLength(response.payloadData);
-  });
-  return () => bytes;
-}
 
 test('reopening a document downloads only what changed since, and shows it', async ({ createDocument, openAs }) => {
   const doc = await createDocument({ title: 'Survivorship call — opened every morning' });

@@ -93,6 +93,8 @@ export function useCollabDoc(options: CollabDocOptions): CollabDoc {
   const acknowledged = ref(0);
   const step2Sent = ref(false);
   const unsentLocalChanges = ref(false);
+  /** Edits made here that the server has not confirmed yet (see the recording of copies below). */
+  const unconfirmedHere = ref(true);
   const loadedLocally = ref(false);
   const people = ref<PresentPerson[]>([]);
   const problem = ref<CollabProblem | null>(null);
@@ -214,6 +216,7 @@ export function useCollabDoc(options: CollabDocOptions): CollabDoc {
   doc.on('update', (_update: Uint8Array, origin: unknown) => {
     // (Loading the copy kept here is no edit: whatever it holds goes out in sync step 2.)
     if (origin === provider || origin === persistence) return;
+    unconfirmedHere.value = true;
     if (!provider.wsconnected) unsentLocalChanges.value = true;
   });
 
@@ -301,10 +304,6 @@ export function useCollabDoc(options: CollabDocOptions): CollabDoc {
   // and again from each edit made here until the server has confirmed it. A connection
   // that merely drops changes nothing: signing out closes it before the copies are
   // cleared, and a saved draft must not stay on a shared computer because of that.
-  const unconfirmedHere = ref(true);
-  doc.on('update', (_update: Uint8Array, origin: unknown) => {
-    if (origin !== provider && origin !== persistence) unconfirmedHere.value = true;
-  });
   watch(status, (value) => {
     if (value === 'saved' || value === 'read-only') unconfirmedHere.value = false;
   }, { immediate: true });

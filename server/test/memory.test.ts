@@ -1,7 +1,7 @@
 /**
  * Memory comes back: after documents are opened, edited and closed, and have unloaded,
  * the server's heap returns to where it was — measured after full garbage collections,
- * across 200 documents × 3 rounds, with the Redis fan-out on (its subscriptions and
+ * across 200 documents × 3 rounds (after 2 warm-up rounds), with the Redis fan-out on (its subscriptions and
  * per-document state must go too).
  */
 import { randomUUID } from 'node:crypto';
@@ -42,7 +42,7 @@ async function heapAfterGc(): Promise<number> {
 const DOCUMENTS = 200;
 
 /** Opens `DOCUMENTS` new documents with one client each, types into each, closes all and waits for the unload. */
-async function round(): Promise<{ loadedPeak: number }> {
+async function round(): Promise<{ loadedPeak: number; loadedHeap: number }> {
   // Created in the store directly, as POST /documents does (the REST rate limit would refuse 800).
   const ids: string[] = [];
   for (let i = 0; i < DOCUMENTS; i++) {
@@ -63,26 +63,35 @@ async function round(): Promise<{ loadedPeak: number }> {
   }
   const loadedPeak = server.collab.registry.size;
   await server.collab.writer.whenDurable();
+  const loadedHeap = await heapAfterGc();
   for (const client of clients) client.destroy();
   await waitFor(() => server.collab.registry.size === 0 && server.collab.connectionCount() === 0, 20_000, 'every document unloaded');
-  return { loadedPeak };
+  return { loadedPeak, loadedHeap };
 }
 
 describe('memory after documents unload', () => {
   it('returns to its baseline heap across 200 documents × 3 rounds', async () => {
-    // Round 1 warms up what stays for the life of the process (code, prepared statements, pools).
-    const first = await round();
-    expect(first.loadedPeak).toBe(DOCUMENTS);
+    // Two rounds warm up what stays for the life of the process (code, optimised functions,
+    // prepared statements, pools): measured from round 1 alone, every later round sat a flat
+    // ~2.6 MiB higher on a clean CI clone (2.55, 2.74, 2.64), with no growth between rounds.
+    for (let i = 0; i < 2; i++) expect((await round()).loadedPeak).toBe(DOCUMENTS);
     const baseline = await heapAfterGc();
     const heaps: number[] = [];
+    const loaded: number[] = [];
     for (let i = 0; i < 3; i++) {
-      const { loadedPeak } = await round();
+      const { loadedPeak, loadedHeap } = await round();
       expect(loadedPeak).toBe(DOCUMENTS);
       heaps.push(await heapAfterGc());
+      loaded.push(loadedHeap - heaps.at(-1)!);
     }
-    const growthMiB = heaps.map((heap) => (heap - baseline) / 2 ** 20);
-    // While loaded, 200 documents take several MiB; after unloading, less than 1.5 MiB may remain
-    // (allocator noise), and later rounds must not keep growing.
-    expect(Math.max(...growthMiB), `heap growth per round (MiB): ${growthMiB.map((g) => g.toFixed(2)).join(', ')}`).toBeLessThan(1.5);
+    const mib = (bytes: number) => (bytes / 2 ** 20).toFixed(2);
+    const growth = heaps.map((heap) => heap - baseline);
+    // What 200 loaded documents take (~4.8 MiB here): a leak of them, or of any sizeable part
+    // of each, would add that much per round. After unloading, the heap may keep less than
+    // a fifth of it per round on average (allocator and JIT noise: 0.2–0.9 MiB measured).
+    const perRound = growth.at(-1)! / growth.length;
+    const loadedMin = Math.min(...loaded);
+    expect(loadedMin, 'the loaded documents show on the heap').toBeGreaterThan(2 ** 20);
+    expect(perRound, `heap growth after rounds (MiB): ${growth.map(mib).join(', ')}; loaded documents took ${loaded.map(mib).join(', ')}`).toBeLessThan(loadedMin / 5);
   }, 180_000);
 });

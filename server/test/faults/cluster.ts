@@ -21,6 +21,8 @@ import { call, connectRealtime, type RealtimeClient } from '../helpers/realtime.
 import { startTestMongo, type TestMongo } from '../helpers/mongo.js';
 import { TEST_PASSWORD } from '../helpers/people.js';
 import { tokensIn, Typist } from '../helpers/typists.js';
+import { diagnoseStoreLoss } from './storeLoss.js';
+import * as Y from 'yjs';
 
 export interface FaultCluster {
   mongo: TestMongo;
@@ -172,6 +174,7 @@ export async function checkOutcome(cluster: FaultCluster, documentId: string, ty
   };
   const lost = new Set<string>();
   const texts: string[] = [];
+  const instanceStates = new Map<string, Uint8Array>();
   for (const instance of cluster.instances.filter((i) => i.running)) {
     const fresh = connectClient(instance.url, documentId, cluster.cookies[0]!);
     try {
@@ -181,6 +184,7 @@ export async function checkOutcome(cluster: FaultCluster, documentId: string, ty
       await waitFor(() => hasAll(fresh.text()).length === 0, 5_000, `promised tokens on ${instance.name}`).catch(() => undefined);
       for (const token of hasAll(fresh.text())) lost.add(token);
       texts.push(fresh.text());
+      instanceStates.set(instance.name, Y.encodeStateAsUpdate(fresh.doc));
     } finally {
       fresh.destroy();
     }
@@ -193,7 +197,10 @@ export async function checkOutcome(cluster: FaultCluster, documentId: string, ty
   }, 5_000, 'the store').catch(() => undefined);
   const missingInStore = hasAll(stored);
   for (const token of missingInStore) lost.add(token);
-  if (missingInStore.length > 0) notes.push(`${missingInStore.length} promised tokens not in the store`);
+  if (missingInStore.length > 0) {
+    notes.push(`${missingInStore.length} promised tokens not in the store`);
+    notes.push(await diagnoseStoreLoss(cluster.mongo.uri, documentId, instanceStates, cluster.logDir).catch((error: Error) => `diagnosis failed: ${error.message}`));
+  }
   texts.push(stored, ...typists.map((t) => t.text()));
   const converged = texts.every((text) => text === texts[0]);
   if (!converged) notes.push(`texts differ: ${[...new Set(texts.map((t) => tokensIn(t).size))].join(' / ')} tokens`);

@@ -3,10 +3,12 @@
  * people on different instances see each other in presence and in a meeting.
  */
 import { randomUUID } from 'node:crypto';
+import { Binary, MongoClient, ObjectId } from 'mongodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { MeetingState } from '@jane/shared';
+import * as Y from 'yjs';
+import type { ChangesView, MeetingState, VersionView } from '@jane/shared';
 import { openMongoStore } from '../src/storage/mongo/mongoStore.js';
-import { addParagraph, connectClient, typeInto, waitFor, waitForSync, type TestClient } from './helpers/collab.js';
+import { addParagraph, connectClient, textOf, typeInto, waitFor, waitForSync, type TestClient } from './helpers/collab.js';
 import { startTestMongo, type TestMongo } from './helpers/mongo.js';
 import { createPerson, type TestPerson } from './helpers/people.js';
 import { call, connectRealtime, type RealtimeClient } from './helpers/realtime.js';
@@ -95,6 +97,52 @@ describe('two instances with Redis', () => {
     await waitForSync(later);
     expect(later.text()).toContain('Typed on instance A.');
     expect(later.text()).toContain('Typed on instance B.');
+  });
+
+  it('puts into the next version an edit another instance stored behind the cursor of the previous one (its lower id in the same second made by a raw insert)', async () => {
+    const created = await chair.api.post(`/api/workspaces/${workspaceId}/documents`, { title: 'Late entries', template: 'blank' });
+    const documentId: string = created.body.document.id;
+    const onA = connectClient(first.url, documentId, chair.api.cookie);
+    clients.push(onA);
+    await waitForSync(onA);
+    addParagraph(onA.doc, 'Written before the first version.');
+    await waitFor(async () => (await first.store.history.list(documentId)).some((e) => e.userId === chair.id), 5000, 'stored');
+    const firstVersion = await chair.api.post(`/api/documents/${documentId}/versions`, { name: 'First' });
+    expect(firstVersion.status).toBe(201);
+    const cursor = (await first.store.history.latest(documentId))!;
+
+    // Instance B's ids sort below A's within a second, and its write landed only now: an
+    // entry in the same second as the first version's cursor, ordered before it.
+    const other = new Y.Doc();
+    Y.applyUpdate(other, Y.encodeStateAsUpdate(onA.doc));
+    const before = Y.encodeStateVector(other);
+    addParagraph(other, 'Stored late by instance B.');
+    const update = Y.encodeStateAsUpdate(other, before);
+    const lateId = new ObjectId(`${cursor.slice(0, 8)}0000000000${cursor.slice(18)}`);
+    expect(lateId.toHexString() < cursor).toBe(true);
+    const raw = new MongoClient(mongo.uri);
+    try {
+      await raw.db().collection('docHistory').insertOne({ _id: lateId, docId: documentId, userId: member.id, at: new Date().toISOString(), data: new Binary(update) });
+    } finally {
+      await raw.close();
+    }
+
+    const secondVersion = await chair.api.post(`/api/documents/${documentId}/versions`, { name: 'Second' });
+    expect(secondVersion.status).toBe(201);
+    const version: VersionView = secondVersion.body.version;
+    const state = await second.store.versions.state(documentId, version.id);
+    const inVersion = new Y.Doc();
+    Y.applyUpdate(inVersion, state!);
+    expect(textOf(inVersion)).toContain('Written before the first version.');
+    expect(textOf(inVersion)).toContain('Stored late by instance B.');
+    expect(version.authors.map((a) => a.userId)).toEqual([member.id]);
+    // The changes between the two versions show it, credited to who sent it — and nothing
+    // the first version held already.
+    const changes = await chair.api.get(`/api/documents/${documentId}/changes?from=${firstVersion.body.version.id}&to=${version.id}`);
+    expect(changes.status).toBe(200);
+    const inserted = (changes.body as ChangesView).sections.flatMap((s) => s.inserted);
+    expect(inserted.map((c) => c.text.trim())).toEqual(['Stored late by instance B.']);
+    expect(inserted.map((c) => c.userId)).toEqual([member.id]);
   });
 
   it('serves stock clients of y-websocket 1.x, 2.x and 3.x together on one document across instances', async () => {

@@ -88,7 +88,9 @@ export class HistoryService {
     const base = start.version ?? (await this.versionAtOrBefore(documentId, start.cursor));
     const baseState = base ? await this.store.versions.state(documentId, base.id) : null;
     const before = start.cursor === null ? [] : await this.store.history.list(documentId, { after: base?.cursor ?? null, upTo: start.cursor });
-    const window = await this.store.history.list(documentId, { after: start.cursor, upTo: end.cursor });
+    // `late`: entries stored behind the earlier point's cursor after it was taken are changes
+    // too; those the earlier point held already show as nothing (changes.ts classifies by item).
+    const window = await this.store.history.list(documentId, { after: start.cursor, upTo: end.cursor, late: true });
     const sections = changesBetween(
       start.cursor === null ? null : baseState,
       before.map((e) => e.data),
@@ -128,14 +130,18 @@ export class HistoryService {
     const cursor = await this.store.history.latest(documentId);
     const previous = await this.versionAtOrBefore(documentId, cursor);
     if (input.onlyIfChanged && (cursor === null || (previous && compareCursors(previous.cursor, cursor) === 0))) return null;
-    const entries = await this.store.history.list(documentId, { after: previous?.cursor ?? null, upTo: cursor });
+    // `late`: an entry another instance stored behind the previous version's cursor after
+    // that version was taken belongs in this one (see HistoryRange.late).
+    const listed = await this.store.history.list(documentId, { after: previous?.cursor ?? null, upTo: cursor, late: true });
     const doc = new Y.Doc();
     let state: Uint8Array;
+    let entries: HistoryEntry[];
     try {
       const base = previous ? await this.store.versions.state(documentId, previous.id) : null;
+      if (base) Y.applyUpdate(doc, base);
+      entries = keepLateThatChange(doc, listed, previous?.cursor ?? null);
       doc.transact(() => {
-        if (base) Y.applyUpdate(doc, base);
-        for (const entry of entries) Y.applyUpdate(doc, entry.data);
+        for (const entry of entries) if (compareCursors(entry.cursor, previous?.cursor ?? null) > 0) Y.applyUpdate(doc, entry.data);
       });
       state = Y.encodeStateAsUpdate(doc);
     } finally {
@@ -304,6 +310,27 @@ export class HistoryService {
 }
 
 /** Accounts in the order of their first entry (the server's own fixes left out). */
+/**
+ * Of `entries`, those after `cursor`, plus those at or before it (late ones, see
+ * HistoryRange.late) that `doc` does not hold yet — applied to `doc` one by one to tell.
+ * An entry the document holds already changes nothing and credits nobody.
+ */
+function keepLateThatChange(doc: Y.Doc, entries: readonly HistoryEntry[], cursor: string | null): HistoryEntry[] {
+  let changed = false;
+  const mark = () => (changed = true);
+  doc.on('update', mark);
+  try {
+    return entries.filter((entry) => {
+      if (compareCursors(entry.cursor, cursor) > 0) return true;
+      changed = false;
+      Y.applyUpdate(doc, entry.data);
+      return changed;
+    });
+  } finally {
+    doc.off('update', mark);
+  }
+}
+
 function authorsOf(entries: readonly HistoryEntry[]): string[] {
   return [...new Set(entries.map((e) => e.userId))].filter((id) => id !== SERVER_AUTHOR);
 }

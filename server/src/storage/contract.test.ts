@@ -324,6 +324,14 @@ describe.each(adapters)('storage contract: $name', ({ open }) => {
     expect(await range(cursors[4], null)).toEqual([]);
     expect(await range(cursors[2], cursors[2])).toEqual([]);
     expect(await range(null, null)).toEqual(cursors);
+    // `late` adds entries at or before `after` that may have landed after it was read
+    // (MongoDB with several writers; none with SQLite), never any outside the history
+    // and never out of order: the exact range is always its tail.
+    for (const at of [0, 2, 4]) {
+      const late = (await store.history.list(docId, { after: cursors[at], late: true })).map((entry) => entry.cursor);
+      expect(late.slice(late.length - (4 - at))).toEqual(cursors.slice(at + 1));
+      expect(cursors.slice(cursors.length - late.length)).toEqual(late);
+    }
     expect(await store.history.bytes(docId)).toBe([...first, ...second].reduce((sum, data) => sum + data.byteLength, 0));
     expect(await store.history.bytes(uid('d'))).toBe(0);
   });

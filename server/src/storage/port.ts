@@ -400,6 +400,17 @@ export interface HistoryRange {
   after?: string | null;
   /** Entries up to and including this cursor (null or absent: to the latest). */
   upTo?: string | null;
+  /**
+   * Also the entries ordered at or before `after` that may have been stored only after
+   * `after` was handed out. With one writer (SQLite) entries are ordered as they are
+   * stored, so there are none. With several server instances on one MongoDB, an entry's
+   * place is its id, given just before the write by the instance that writes it: an
+   * instance whose ids sort lower in the same second, or a slow write, can put an entry
+   * behind a cursor someone already read (`latest`). With `late`, the store adds every
+   * entry that could have landed there (mongo/history.ts `LATE_WINDOW_SECONDS`). Yjs
+   * updates are idempotent, so callers apply them all and ignore those that change nothing.
+   */
+  late?: boolean;
 }
 
 export interface HistoryRepository {

@@ -10,6 +10,12 @@
  * So within one second a wrapped counter, or a restarted server (new random bytes), could
  * give an entry a smaller id than one written before it. {@link historyIds} therefore
  * hands out ids that always grow: at least the last one written (read at start-up) plus 1.
+ *
+ * That holds per instance. With several instances writing one database (scale-out), ids of
+ * different instances interleave within a second (each has its own random bytes), and an
+ * id is given before its write lands, so an entry can sort behind a cursor that a reader
+ * already took as `latest`. Readers that must not miss such an entry (versions, changes)
+ * ask for `late` entries: everything up to {@link LATE_WINDOW_SECONDS} before `after`.
  */
 import { createHash } from 'node:crypto';
 import { Binary, ObjectId, type Collection, type Db } from 'mongodb';
@@ -29,6 +35,14 @@ export interface HistoryDoc {
 export function historyCollection(db: Db): Collection<HistoryDoc> {
   return db.collection<HistoryDoc>(HISTORY_COLLECTION);
 }
+
+/**
+ * How far behind a cursor an entry can land: the second the ids share, the time a write
+ * takes to land (seconds when the database is slow), and clock differences between the
+ * instances' machines (kept within seconds by NTP). Generous, because reading a minute of
+ * extra entries costs little and missing one loses it from a version.
+ */
+export const LATE_WINDOW_SECONDS = 60;
 
 const asBigInt = (id: ObjectId) => BigInt(`0x${id.toHexString()}`);
 const fromBigInt = (value: bigint) => new ObjectId(value.toString(16).padStart(24, '0'));
@@ -70,8 +84,12 @@ export async function mongoHistory(db: Db): Promise<HistoryRepository> {
   await history.createIndex({ docId: 1, _id: 1 });
   return {
     async list(docId, range = {}) {
-      const ids: { $gt?: ObjectId; $lte?: ObjectId } = {};
-      if (range.after != null) ids.$gt = objectId(range.after);
+      const ids: { $gt?: ObjectId; $gte?: ObjectId; $lte?: ObjectId } = {};
+      if (range.after != null) {
+        const after = objectId(range.after);
+        if (range.late) ids.$gte = ObjectId.createFromTime(Math.max(0, after.getTimestamp().getTime() / 1000 - LATE_WINDOW_SECONDS));
+        else ids.$gt = after;
+      }
       if (range.upTo != null) ids.$lte = objectId(range.upTo);
       const filter = Object.keys(ids).length > 0 ? { docId, _id: ids } : { docId };
       return (await history.find(filter).sort({ _id: 1 }).toArray()).map(entry);

@@ -267,6 +267,10 @@ export async function startServer(config: Config, options: ServerOptions = {}): 
   collab.writer.onCommitted((documentIds) => {
     for (const documentId of documentIds) history.noteEdited(documentId);
   });
+  void history.resumeAutomaticVersions().then(
+    (documents) => documents > 0 && logger.info({ documents }, 'automatic versions due before the restart are waited for again'),
+    (error: unknown) => logger.warn({ err: error }, 'resuming automatic versions failed'),
+  );
   httpServer.on('request', buildApp(ctx, meetings, comments, notifications, sections, history, metrics));
   const bus = collab.bus;
   if (bus) ctx.health.redis = () => (bus.ready ? 'connected' : 'disconnected');

@@ -240,6 +240,41 @@ describe('automatic versions', () => {
   });
 });
 
+describe('automatic versions across a restart', () => {
+  it('still takes the automatic version a kill -9 cut short, with the edits and their author', async () => {
+    const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'jane-history-resume-'));
+    const env: Record<string, string> = { DATA_DIR: dataDir, VERSION_PAUSE_MS: '600000' };
+    const instance = new ServerInstance({ name: 'history-resume', env, logFile: path.join(dataDir, 'server.log') });
+    try {
+      await instance.start();
+      const admin = new ApiClient(instance.url);
+      expect((await admin.post('/api/setup', { name: 'Ada Admin', email: 'ada@example.eu', country: 'BE', organisation: 'JANE', password: TEST_PASSWORD })).status).toBe(201);
+      const ws = (await admin.get('/api/workspaces')).body.workspaces[0].id;
+      const documentId = (await admin.post(`/api/workspaces/${ws}/documents`, { title: 'Cut short', template: 'call-for-expressions-of-interest' })).body.document.id as string;
+      const list = async () => ((await admin.get(`/api/documents/${documentId}/versions`)).body as { versions: VersionView[] }).versions;
+      await admin.post(`/api/documents/${documentId}/versions`, { name: 'Start' });
+      const p = open({ api: admin }, instance.url, documentId);
+      await waitForSync(p);
+      bodyText(p.doc, 'Scope and objectives').insert(0, 'Typed just before the crash.');
+      await untilStored(admin, documentId, 'Typed just before the crash.');
+      p.destroy();
+      // Ten minutes of quiet were due; the process dies long before.
+      await instance.kill();
+      env.VERSION_PAUSE_MS = '300';
+      await instance.start();
+      await waitFor(async () => (await list())[0]?.kind === 'auto', 10_000, 'the automatic version after the restart');
+      const [auto, start] = await list();
+      expect(start!.name).toBe('Start');
+      expect(auto!.authors.map((a) => a.name)).toEqual(['Ada Admin']);
+      const since = await changes(admin, documentId, start!.id, auto!.id);
+      expect(since.sections.flatMap((s) => s.inserted.map((c) => c.text))).toEqual(['Typed just before the crash.']);
+    } finally {
+      await instance.kill();
+      fs.rmSync(dataDir, { recursive: true, force: true });
+    }
+  }, 60_000);
+});
+
 describe('history through compaction and kill -9', () => {
   it('lists the same versions and the same attributed changes after the log was compacted and the server killed', async () => {
     const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'jane-history-kill-'));

@@ -48,6 +48,7 @@ interface VersionInput {
 export class HistoryService {
   /** Documents waiting for their quiet time before an automatic version. */
   private readonly quiet = new Map<string, ReturnType<typeof setTimeout>>();
+  private stopped = false;
 
   constructor(
     private readonly store: Store,
@@ -262,6 +263,7 @@ export class HistoryService {
    * document — and one that finds the latest version already at the latest change skips.
    */
   noteEdited(documentId: string): void {
+    if (this.stopped) return;
     const pending = this.quiet.get(documentId);
     if (pending) clearTimeout(pending);
     const timer = setTimeout(() => {
@@ -274,7 +276,29 @@ export class HistoryService {
     this.quiet.set(documentId, timer);
   }
 
+  /**
+   * At start-up: documents changed since their latest version whose quiet time a stop or a
+   * crash cut short wait again, so the automatic version they were due is still taken
+   * (`pauseMs` from now; skipped if someone took a version meanwhile). Returns how many.
+   */
+  async resumeAutomaticVersions(): Promise<number> {
+    let waiting = 0;
+    for (const workspace of await this.store.workspaces.list()) {
+      for (const document of await this.store.documents.listForWorkspace(workspace.id)) {
+        if (document.archived) continue;
+        const cursor = await this.store.history.latest(document.id);
+        if (cursor === null) continue;
+        const versions = await this.store.versions.list(document.id);
+        if (versions.some((v) => compareCursors(v.cursor, cursor) >= 0)) continue;
+        this.noteEdited(document.id);
+        waiting++;
+      }
+    }
+    return waiting;
+  }
+
   stop(): void {
+    this.stopped = true;
     for (const timer of this.quiet.values()) clearTimeout(timer);
     this.quiet.clear();
   }

@@ -64,5 +64,16 @@ test('the toolbar formats text, refuses unsafe links, edits tables and undoes', 
   await editor(page).locator('table td').first().click();
   await page.keyboard.press('Control+z');
   await expect(headerCells).not.toHaveCount(4);
+
+  // Deleting the last column deletes the table, as a word processor does (the button is
+  // never enabled and idle).
+  await paragraphUnderSection(page, 'Data protection').click();
+  await toolbar.getByRole('button', { name: 'Insert table' }).click();
+  await expect(editor(page).locator('table')).toHaveCount(1);
+  const columns = await editor(page).locator('table tr').first().locator('th, td').count();
+  expect(columns).toBeGreaterThan(1);
+  for (let i = 0; i < columns; i++) await toolbar.getByRole('button', { name: 'Delete column' }).click();
+  await expect(editor(page).locator('table')).toHaveCount(0);
+  await expect(toolbar.getByRole('button', { name: 'Delete column' })).toHaveCount(0);
   await expect(saveStatus(page)).toHaveText(/^All changes saved$/);
 });

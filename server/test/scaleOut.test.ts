@@ -7,6 +7,8 @@ import { Binary, MongoClient, ObjectId } from 'mongodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
 import type { ChangesView, MeetingState, VersionView } from '@jane/shared';
+import { HistoryService } from '../src/history/service.js';
+import { SERVER_AUTHOR } from '../src/storage/port.js';
 import { openMongoStore } from '../src/storage/mongo/mongoStore.js';
 import { addParagraph, connectClient, textOf, typeInto, waitFor, waitForSync, type TestClient } from './helpers/collab.js';
 import { startTestMongo, type TestMongo } from './helpers/mongo.js';
@@ -143,6 +145,33 @@ describe('two instances with Redis', () => {
     const inserted = (changes.body as ChangesView).sections.flatMap((s) => s.inserted);
     expect(inserted.map((c) => c.text.trim())).toEqual(['Stored late by instance B.']);
     expect(inserted.map((c) => c.userId)).toEqual([member.id]);
+  });
+
+  it('takes one automatic version when both instances finish their quiet time at once', async () => {
+    const created = await chair.api.post(`/api/workspaces/${workspaceId}/documents`, { title: 'Quiet on both', template: 'blank' });
+    const documentId: string = created.body.document.id;
+    const onA = connectClient(first.url, documentId, chair.api.cookie);
+    const onB = connectClient(second.url, documentId, member.api.cookie);
+    clients.push(onA, onB);
+    await Promise.all([waitForSync(onA), waitForSync(onB)]);
+    addParagraph(onA.doc, 'Stored by instance A.');
+    addParagraph(onB.doc, 'Stored by instance B.');
+    await waitFor(async () => {
+      const authors = new Set((await first.store.history.list(documentId)).map((e) => e.userId));
+      return authors.has(chair.id) && authors.has(member.id);
+    }, 5000, 'both stored');
+    // Each instance's history service, as its quiet timer would call it.
+    const services = [first, second].map((s) => new HistoryService(s.store, s.context.liveDocuments, s.context.logger, { pauseMs: 600_000 }));
+    const auto = { kind: 'auto' as const, name: 'Automatic version', createdBy: SERVER_AUTHOR, onlyIfChanged: true };
+    const taken = await Promise.all(services.map((service) => service.createVersion(documentId, auto)));
+    expect(taken.filter((v) => v !== null)).toHaveLength(1);
+    const versions = (await chair.api.get(`/api/documents/${documentId}/versions`)).body.versions as VersionView[];
+    expect(versions.filter((v) => v.kind === 'auto')).toHaveLength(1);
+    const state = await first.store.versions.state(documentId, versions.find((v) => v.kind === 'auto')!.id);
+    const inVersion = new Y.Doc();
+    Y.applyUpdate(inVersion, state!);
+    expect(textOf(inVersion)).toContain('Stored by instance A.');
+    expect(textOf(inVersion)).toContain('Stored by instance B.');
   });
 
   it('serves stock clients of y-websocket 1.x, 2.x and 3.x together on one document across instances', async () => {

@@ -15,7 +15,7 @@ import type { Logger } from 'pino';
 import { can, sectionsOf, DOCUMENT_FIELD, type ChangesView, type HistoryPerson, type VersionView } from '@jane/shared';
 import type { LiveDocuments } from '../collab/liveDocuments.js';
 import { BadRequestError, NotFoundError } from '../errors.js';
-import { newId } from '../ids.js';
+import { idFrom, newId } from '../ids.js';
 import { authorize, requireDocumentAccess, type DocumentAccess } from '../policies/authorize.js';
 import { SERVER_AUTHOR, type HistoryEntry, type MeetingRecord, type Store, type UserRecord, type VersionKind, type VersionRecord } from '../storage/port.js';
 import { changesBetween } from './changes.js';
@@ -149,7 +149,9 @@ export class HistoryService {
       doc.destroy();
     }
     const version: VersionRecord = {
-      id: newId(),
+      // An automatic version of a point is the same on every instance: when two instances
+      // that both stored edits finish their quiet time together, one of them takes it.
+      id: input.onlyIfChanged ? idFrom('auto', documentId, cursor ?? '') : newId(),
       docId: documentId,
       kind: input.kind,
       name: input.name,
@@ -160,7 +162,12 @@ export class HistoryService {
       meetingId: input.meetingId ?? null,
       authors: authorsOf(entries),
     };
-    await this.store.versions.create(version, state);
+    try {
+      await this.store.versions.create(version, state);
+    } catch (error) {
+      if (input.onlyIfChanged && (await this.store.versions.find(documentId, version.id))) return null;
+      throw error;
+    }
     return version;
   }
 

@@ -208,12 +208,13 @@ export async function writeMongoDump(uri: string, entries: AsyncIterable<DumpEnt
         case 'versions': {
           const { record, state } = entry.record;
           const chunks = Math.max(1, Math.ceil(state.byteLength / VERSION_CHUNK_BYTES));
+          const gen = 'restored';
           await flush();
           for (let index = 0; index < chunks; index++) {
             const part = state.subarray(index * VERSION_CHUNK_BYTES, (index + 1) * VERSION_CHUNK_BYTES);
-            await db.collection('docVersionChunks').insertOne({ _id: `${record.id}:${index}` as never, versionId: record.id, index, data: new Binary(part) });
+            await db.collection('docVersionChunks').insertOne({ _id: `${record.id}:${gen}:${index}` as never, versionId: record.id, gen, index, data: new Binary(part) });
           }
-          await add(VERSIONS.name, VERSIONS.toDoc({ ...record, cursor: mapCursor(record.cursor) }, { chunks, bytes: state.byteLength }));
+          await add(VERSIONS.name, VERSIONS.toDoc({ ...record, cursor: mapCursor(record.cursor) }, { chunks, bytes: state.byteLength, gen }));
           break;
         }
         case 'visits':

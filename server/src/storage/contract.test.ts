@@ -441,6 +441,11 @@ describe.each(adapters)('storage contract: $name', ({ open }) => {
     expect(await store.versions.state(docId, v3.id)).toEqual(three);
     expect(await store.versions.state(other, v1.id)).toBeNull();
     expect(await store.versions.state(docId, uid('missing'))).toBeNull();
+    // A second create of an existing id (two instances taking the same automatic version)
+    // is refused and leaves the first one's record and content as they were.
+    await expect(store.versions.create({ ...v1, name: 'Twice' }, state('a longer second content'))).rejects.toThrow();
+    expect(await store.versions.find(docId, v1.id)).toEqual(v1);
+    expect(textOf({ snapshot: (await store.versions.state(docId, v1.id))!, updates: [] })).toBe('one');
   });
 
   it('keeps a version’s content larger than one record may be (9 MB)', { timeout: 60_000 }, async () => {

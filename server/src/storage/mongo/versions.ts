@@ -2,8 +2,11 @@
  * Versions in MongoDB (`docVersions`) with their content in chunks (`docVersionChunks`),
  * each at most 8 MB, so that no record nears the 16 MB limit. The chunks are written
  * before the version record: a listed version always has its content, and a crash in
- * between leaves only chunks nothing points at.
+ * between leaves only chunks nothing points at. Each create writes chunks of a generation
+ * of its own, named in the record: a second create of the same id (two instances taking
+ * the same automatic version) fails on the record and cannot touch the first one's chunks.
  */
+import { randomUUID } from 'node:crypto';
 import { Binary, type Db } from 'mongodb';
 import type { VersionRecord, VersionRepository } from '../port.js';
 import { records, type Stored } from './records.js';
@@ -16,13 +19,16 @@ export const VERSION_CHUNK_BYTES = 8 * 1024 * 1024;
 interface VersionInternal {
   chunks: number;
   bytes: number;
+  /** The chunks' generation; absent on versions stored before generations were kept. */
+  gen?: string;
 }
 
-export const VERSIONS = records<VersionRecord, VersionInternal>('docVersions', { key: (version) => version.id, internal: { chunks: true, bytes: true } });
+export const VERSIONS = records<VersionRecord, VersionInternal>('docVersions', { key: (version) => version.id, internal: { chunks: true, bytes: true, gen: true } });
 
 interface ChunkDoc {
   _id: string;
   versionId: string;
+  gen?: string;
   index: number;
   data: Binary;
 }
@@ -34,20 +40,20 @@ export async function mongoVersions(db: Db): Promise<VersionRepository> {
   return {
     async create(version, state) {
       const count = Math.max(1, Math.ceil(state.byteLength / VERSION_CHUNK_BYTES));
-      // One at a time (a chunk may fill a batch); replacing makes a retried create harmless.
+      const gen = randomUUID();
+      // One at a time (a chunk may fill a batch).
       for (let index = 0; index < count; index++) {
         const part = state.subarray(index * VERSION_CHUNK_BYTES, (index + 1) * VERSION_CHUNK_BYTES);
-        const _id = `${version.id}:${index}`;
-        await chunksCol.replaceOne({ _id }, { versionId: version.id, index, data: new Binary(part) }, { upsert: true });
+        await chunksCol.insertOne({ _id: `${version.id}:${gen}:${index}`, versionId: version.id, gen, index, data: new Binary(part) });
       }
-      await versions.insert(version, { chunks: count, bytes: state.byteLength });
+      await versions.insert(version, { chunks: count, bytes: state.byteLength, gen });
     },
     list: (docId) => versions.find({ docId }, { createdAt: -1, _id: -1 }),
     find: (docId, id) => versions.findOne({ _id: id, docId }),
     async state(docId, id) {
       const version = (await versions.collection.findOne({ _id: id, docId })) as Stored<VersionRecord, VersionInternal> | null;
       if (!version) return null;
-      const chunks = await chunksCol.find({ versionId: id }).sort({ index: 1 }).toArray();
+      const chunks = await chunksCol.find({ versionId: id, gen: version.gen ?? { $exists: false } }).sort({ index: 1 }).toArray();
       if (chunks.length !== version.chunks) throw new Error(`Version ${id} has ${chunks.length} of its ${version.chunks} chunks`);
       const state = new Uint8Array(version.bytes);
       let offset = 0;

@@ -8,6 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
 import type { ChangesView, MeetingState, VersionView } from '@jane/shared';
 import { HistoryService } from '../src/history/service.js';
+import { docFromState } from '../src/storage/docState.js';
 import { SERVER_AUTHOR } from '../src/storage/port.js';
 import { openMongoStore } from '../src/storage/mongo/mongoStore.js';
 import { addParagraph, connectClient, textOf, typeInto, waitFor, waitForSync, type TestClient } from './helpers/collab.js';
@@ -172,6 +173,35 @@ describe('two instances with Redis', () => {
     Y.applyUpdate(inVersion, state!);
     expect(textOf(inVersion)).toContain('Stored by instance A.');
     expect(textOf(inVersion)).toContain('Stored by instance B.');
+  });
+
+  it('takes the automatic version only once nobody has typed for the quiet time, whichever instance stored the typing', async () => {
+    const created = await chair.api.post(`/api/workspaces/${workspaceId}/documents`, { title: 'Typing on A', template: 'blank' });
+    const documentId: string = created.body.document.id;
+    const onA = connectClient(first.url, documentId, chair.api.cookie);
+    clients.push(onA);
+    await waitForSync(onA);
+    // Instance B waits for a quiet time of 400 ms (as after a restart), while instance A
+    // stores typing every 100 ms for 1.5 s.
+    const onB = new HistoryService(second.store, second.context.liveDocuments, second.context.logger, { pauseMs: 400 });
+    onB.noteEdited(documentId);
+    const typedUntil = Date.now() + 1500;
+    let words = 0;
+    while (Date.now() < typedUntil) {
+      addParagraph(onA.doc, `word${words++}`);
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+    const last = `word${words - 1}`;
+    await waitFor(async () => textOf(docFromState(await first.store.content.load(documentId))).includes(last), 5000, 'typing stored');
+    const list = async () => ((await chair.api.get(`/api/documents/${documentId}/versions`)).body.versions as VersionView[]).filter((v) => v.kind === 'auto');
+    await waitFor(async () => (await list()).length > 0, 5000, 'the automatic version after the typing');
+    onB.stop();
+    const versions = await list();
+    expect(versions).toHaveLength(1);
+    expect(Date.parse(versions[0]!.createdAt)).toBeGreaterThanOrEqual(typedUntil);
+    const inVersion = new Y.Doc();
+    Y.applyUpdate(inVersion, (await second.store.versions.state(documentId, versions[0]!.id))!);
+    expect(textOf(inVersion)).toContain(last);
   });
 
   it('serves stock clients of y-websocket 1.x, 2.x and 3.x together on one document across instances', async () => {

@@ -270,17 +270,35 @@ export class HistoryService {
    * document — and one that finds the latest version already at the latest change skips.
    */
   noteEdited(documentId: string): void {
+    this.waitForQuiet(documentId, this.options.pauseMs);
+  }
+
+  private waitForQuiet(documentId: string, ms: number): void {
     if (this.stopped) return;
     const pending = this.quiet.get(documentId);
     if (pending) clearTimeout(pending);
     const timer = setTimeout(() => {
       this.quiet.delete(documentId);
-      void this.createVersion(documentId, { kind: 'auto', name: 'Automatic version', createdBy: SERVER_AUTHOR, onlyIfChanged: true }).catch((error: unknown) =>
-        this.log.warn({ err: error, documentId }, 'automatic version failed'),
-      );
-    }, this.options.pauseMs);
+      void this.takeAutomaticVersion(documentId).catch((error: unknown) => this.log.warn({ err: error, documentId }, 'automatic version failed'));
+    }, ms);
     timer.unref();
     this.quiet.set(documentId, timer);
+  }
+
+  /**
+   * The wait is over here — but another instance may have stored edits meanwhile (its
+   * people, or a restart's resumed wait): the document must have been quiet for
+   * `pauseMs` by its `updatedAt`, or the wait goes on for the rest.
+   */
+  private async takeAutomaticVersion(documentId: string): Promise<void> {
+    const document = await this.store.documents.findById(documentId);
+    if (!document || document.archived) return;
+    const quietFor = Date.now() - Date.parse(document.updatedAt);
+    if (quietFor < this.options.pauseMs) {
+      this.waitForQuiet(documentId, this.options.pauseMs - quietFor);
+      return;
+    }
+    await this.createVersion(documentId, { kind: 'auto', name: 'Automatic version', createdBy: SERVER_AUTHOR, onlyIfChanged: true });
   }
 
   /**

@@ -140,10 +140,7 @@ export class HistoryService {
     try {
       const base = previous ? await this.store.versions.state(documentId, previous.id) : null;
       if (base) Y.applyUpdate(doc, base);
-      entries = keepLateThatChange(doc, listed, previous?.cursor ?? null);
-      doc.transact(() => {
-        for (const entry of entries) if (compareCursors(entry.cursor, previous?.cursor ?? null) > 0) Y.applyUpdate(doc, entry.data);
-      });
+      entries = applyEntries(doc, listed, previous?.cursor ?? null);
       state = Y.encodeStateAsUpdate(doc);
     } finally {
       doc.destroy();
@@ -358,28 +355,35 @@ export class HistoryService {
   }
 }
 
-/** Accounts in the order of their first entry (the server's own fixes left out). */
 /**
- * Of `entries`, those after `cursor`, plus those at or before it (late ones, see
- * HistoryRange.late) that `doc` does not hold yet — applied to `doc` one by one to tell.
- * An entry the document holds already changes nothing and credits nobody.
+ * Applies `entries` to `doc` (which holds the content at `cursor`) and returns those that
+ * count: all after `cursor`, and of those at or before it (late ones, see
+ * HistoryRange.late) the ones that changed something — an entry the document held
+ * already credits nobody. Late ones go one by one, to tell; the rest in one transaction.
  */
-function keepLateThatChange(doc: Y.Doc, entries: readonly HistoryEntry[], cursor: string | null): HistoryEntry[] {
+function applyEntries(doc: Y.Doc, entries: readonly HistoryEntry[], cursor: string | null): HistoryEntry[] {
+  const after = entries.filter((entry) => compareCursors(entry.cursor, cursor) > 0);
+  const late: HistoryEntry[] = [];
   let changed = false;
   const mark = () => (changed = true);
   doc.on('update', mark);
   try {
-    return entries.filter((entry) => {
-      if (compareCursors(entry.cursor, cursor) > 0) return true;
+    for (const entry of entries) {
+      if (compareCursors(entry.cursor, cursor) > 0) continue;
       changed = false;
       Y.applyUpdate(doc, entry.data);
-      return changed;
-    });
+      if (changed) late.push(entry);
+    }
   } finally {
     doc.off('update', mark);
   }
+  doc.transact(() => {
+    for (const entry of after) Y.applyUpdate(doc, entry.data);
+  });
+  return [...late, ...after];
 }
 
+/** Accounts in the order of their first entry (the server's own fixes left out). */
 function authorsOf(entries: readonly HistoryEntry[]): string[] {
   return [...new Set(entries.map((e) => e.userId))].filter((id) => id !== SERVER_AUTHOR);
 }

@@ -173,6 +173,14 @@ describe('two instances with Redis', () => {
     Y.applyUpdate(inVersion, state!);
     expect(textOf(inVersion)).toContain('Stored by instance A.');
     expect(textOf(inVersion)).toContain('Stored by instance B.');
+    // The refused second create left none of its content behind (it wrote it before its record).
+    const raw = new MongoClient(mongo.uri);
+    try {
+      const chunks = await raw.db().collection('docVersionChunks').find({ versionId: versions.find((v) => v.kind === 'auto')!.id }).toArray();
+      expect(chunks).toHaveLength(1);
+    } finally {
+      await raw.close();
+    }
   });
 
   it('takes the automatic version only once nobody has typed for the quiet time, whichever instance stored the typing', async () => {

@@ -4,13 +4,14 @@
  * before the version record: a listed version always has its content, and a crash in
  * between leaves only chunks nothing points at. Each create writes chunks of a generation
  * of its own, named in the record: a second create of the same id (two instances taking
- * the same automatic version) fails on the record and cannot touch the first one's chunks.
+ * the same automatic version) fails on the record, cannot touch the first one's chunks, and
+ * removes its own.
  */
 import { randomUUID } from 'node:crypto';
 import { Binary, type Db } from 'mongodb';
 import type { VersionRecord, VersionRepository } from '../port.js';
 import { records, type Stored } from './records.js';
-import { bytes } from './util.js';
+import { bytes, isDuplicateKey } from './util.js';
 
 /** Version content chunk size: well below MongoDB's 16 MB document limit. */
 export const VERSION_CHUNK_BYTES = 8 * 1024 * 1024;
@@ -46,7 +47,15 @@ export async function mongoVersions(db: Db): Promise<VersionRepository> {
         const part = state.subarray(index * VERSION_CHUNK_BYTES, (index + 1) * VERSION_CHUNK_BYTES);
         await chunksCol.insertOne({ _id: `${version.id}:${gen}:${index}`, versionId: version.id, gen, index, data: new Binary(part) });
       }
-      await versions.insert(version, { chunks: count, bytes: state.byteLength, gen });
+      try {
+        await versions.insert(version, { chunks: count, bytes: state.byteLength, gen });
+      } catch (error) {
+        // Refused because the id is taken (the other instance took this automatic version
+        // first): this create's chunks would never be read. Only then, as after any other
+        // failure the record may have been written after all and point at them.
+        if (isDuplicateKey(error)) await chunksCol.deleteMany({ versionId: version.id, gen }).catch(() => undefined);
+        throw error;
+      }
     },
     list: (docId) => versions.find({ docId }, { createdAt: -1, _id: -1 }),
     find: (docId, id) => versions.findOne({ _id: id, docId }),

@@ -46,6 +46,21 @@ afterAll(async () => {
   await mongo?.stop();
 });
 
+/** A blank document in the workspace, created by the chair through instance A. */
+async function createDocument(title: string): Promise<string> {
+  const created = await chair.api.post(`/api/workspaces/${workspaceId}/documents`, { title, template: 'blank' });
+  return created.body.document.id as string;
+}
+
+/** The chair on instance A and the member on instance B, both synced to the document. */
+async function openOnBoth(documentId: string): Promise<{ onA: TestClient; onB: TestClient }> {
+  const onA = connectClient(first.url, documentId, chair.api.cookie);
+  const onB = connectClient(second.url, documentId, member.api.cookie);
+  clients.push(onA, onB);
+  await Promise.all([waitForSync(onA), waitForSync(onB)]);
+  return { onA, onB };
+}
+
 describe('two instances with Redis', () => {
   it('share presence: someone connected to one instance sees someone on the other', async () => {
     const onA = await connectRealtime(first.url, chair.api.cookie);
@@ -76,12 +91,8 @@ describe('two instances with Redis', () => {
   });
 
   it('share live documents: people typing through different instances see each other’s text and cursors', async () => {
-    const created = await chair.api.post(`/api/workspaces/${workspaceId}/documents`, { title: 'Shared draft', template: 'blank' });
-    const documentId: string = created.body.document.id;
-    const onA = connectClient(first.url, documentId, chair.api.cookie);
-    const onB = connectClient(second.url, documentId, member.api.cookie);
-    clients.push(onA, onB);
-    await Promise.all([waitForSync(onA), waitForSync(onB)]);
+    const documentId = await createDocument('Shared draft');
+    const { onA, onB } = await openOnBoth(documentId);
     addParagraph(onA.doc, 'Typed on instance A.');
     addParagraph(onB.doc, 'Typed on instance B.');
     await waitFor(() => onA.text() === onB.text() && onA.text().includes('instance A') && onA.text().includes('instance B'), 3000, 'convergence across instances');
@@ -103,8 +114,7 @@ describe('two instances with Redis', () => {
   });
 
   it('puts into the next version an edit another instance stored behind the cursor of the previous one (its lower id in the same second made by a raw insert)', async () => {
-    const created = await chair.api.post(`/api/workspaces/${workspaceId}/documents`, { title: 'Late entries', template: 'blank' });
-    const documentId: string = created.body.document.id;
+    const documentId = await createDocument('Late entries');
     const onA = connectClient(first.url, documentId, chair.api.cookie);
     clients.push(onA);
     await waitForSync(onA);
@@ -149,12 +159,8 @@ describe('two instances with Redis', () => {
   });
 
   it('takes one automatic version when both instances finish their quiet time at once', async () => {
-    const created = await chair.api.post(`/api/workspaces/${workspaceId}/documents`, { title: 'Quiet on both', template: 'blank' });
-    const documentId: string = created.body.document.id;
-    const onA = connectClient(first.url, documentId, chair.api.cookie);
-    const onB = connectClient(second.url, documentId, member.api.cookie);
-    clients.push(onA, onB);
-    await Promise.all([waitForSync(onA), waitForSync(onB)]);
+    const documentId = await createDocument('Quiet on both');
+    const { onA, onB } = await openOnBoth(documentId);
     addParagraph(onA.doc, 'Stored by instance A.');
     addParagraph(onB.doc, 'Stored by instance B.');
     await waitFor(async () => {
@@ -184,8 +190,7 @@ describe('two instances with Redis', () => {
   });
 
   it('takes the automatic version only once nobody has typed for the quiet time, whichever instance stored the typing', async () => {
-    const created = await chair.api.post(`/api/workspaces/${workspaceId}/documents`, { title: 'Typing on A', template: 'blank' });
-    const documentId: string = created.body.document.id;
+    const documentId = await createDocument('Typing on A');
     const onA = connectClient(first.url, documentId, chair.api.cookie);
     clients.push(onA);
     await waitForSync(onA);
@@ -213,8 +218,7 @@ describe('two instances with Redis', () => {
   });
 
   it('serves stock clients of y-websocket 1.x, 2.x and 3.x together on one document across instances', async () => {
-    const created = await chair.api.post(`/api/workspaces/${workspaceId}/documents`, { title: 'Mixed clients', template: 'blank' });
-    const documentId: string = created.body.document.id;
+    const documentId = await createDocument('Mixed clients');
     const v1 = connectClient(first.url, documentId, chair.api.cookie, { version: 1 });
     const v2 = connectClient(second.url, documentId, member.api.cookie, { version: 2 });
     const v3 = connectClient(first.url, documentId, member.api.cookie, { version: 3 });

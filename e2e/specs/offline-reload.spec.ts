@@ -59,7 +59,8 @@ test("a colleague's sentence that has just arrived is on this device too: an off
   await openDocument(contributor, doc);
   await expect.poll(() => contributor.evaluate(() => navigator.serviceWorker.controller !== null)).toBe(true);
 
-  // Every change that arrives is written to this device's copy as it arrives.
+  // What arrives is written to this device's copy within a second, and at once when the
+  // page is left (the reload below comes sooner than that second).
   const chairText = 'Eligibility checked by the national mirror groups.';
   await typeInto(chair, paragraphUnderSection(chair, 'Who may apply'), chairText);
   await expectWritten(paragraphUnderSection(contributor, 'Who may apply'), chairText);
@@ -67,4 +68,38 @@ test("a colleague's sentence that has just arrived is on this device too: an off
   await contributor.reload();
   await expect(saveStatus(contributor)).toHaveText(/^Offline — changes kept on this device$/);
   await expectWritten(paragraphUnderSection(contributor, 'Who may apply'), chairText);
+});
+
+test("what was typed here right after a colleague's sentence arrived reopens offline with it, even after the tab crashed", async ({ createDocument, openAs }) => {
+  const doc = await createDocument({ title: 'Survivorship call — crashed tab' });
+  const chair = await openAs(CHAIR);
+  const contributor = await openAs(CONTRIBUTOR);
+  await openDocument(chair, doc);
+  await openDocument(contributor, doc);
+  await expect.poll(() => contributor.evaluate(() => navigator.serviceWorker.controller !== null)).toBe(true);
+
+  const chairText = 'Selection by an independent panel';
+  await typeInto(chair, paragraphUnderSection(chair, 'Assessment procedure'), chairText);
+  await expectWritten(paragraphUnderSection(contributor, 'Assessment procedure'), chairText);
+  await contributor.waitForTimeout(1500); // all of it is on this device by now
+  // The colleague's next keystroke is held to be written with the ones after it; typed
+  // at once after it, building on it, ours must not reach this device's copy without it.
+  const paragraphHere = await paragraphUnderSection(contributor, 'Assessment procedure').elementHandle();
+  await typeInto(chair, paragraphUnderSection(chair, 'Assessment procedure'), '.');
+  await contributor.waitForFunction(([element, text]) => element?.textContent === text, [paragraphHere, `${chairText}.`] as const, { polling: 'raf' });
+  await typeInto(contributor, paragraphUnderSection(contributor, 'Assessment procedure'), '!');
+  await contributor.waitForTimeout(150); // IndexedDB commits the keystroke's write
+  // A crash leaves no page-hide event: nothing more is written.
+  const cdp = await contributor.context().newCDPSession(contributor);
+  const crashed = contributor.waitForEvent('crash');
+  void cdp.send('Page.crash').catch(() => undefined);
+  await crashed;
+  const context = contributor.context();
+  await contributor.close();
+
+  await context.setOffline(true);
+  const reopened = await context.newPage();
+  await reopened.goto(doc.path);
+  await expect(saveStatus(reopened)).toHaveText(/^Offline — changes kept on this device$/);
+  await expectWritten(paragraphUnderSection(reopened, 'Assessment procedure'), `${chairText}.!`);
 });

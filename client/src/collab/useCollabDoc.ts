@@ -7,7 +7,8 @@
  *   awareness (carets, who is here).
  * - `IndexeddbPersistence` keeps every change on this device, so edits made offline
  *   survive a reload and merge when the connection comes back (the provider's sync
- *   step 2 carries them).
+ *   step 2 carries them). What arrives from the server is written there in batches
+ *   (localCopyWrites.ts).
  * - A counting WebSocket plus the server's MESSAGE_SAVED frames drive an honest
  *   save status (see saveStatus.ts).
  */
@@ -22,6 +23,7 @@ import { countingWebSocketClass } from './countingWebSocket';
 import { sendOwnAwarenessOnly } from './ownAwarenessOnly';
 import { flushLocalCopyRecords, hasLocalCopy, recordLocalCopy } from './localCopies';
 import { takeLocalCopy } from './earlyLocalCopy';
+import { writeReceivedChangesTogether } from './localCopyWrites';
 import { identityOf, peopleFromStates, type CollabIdentity, type PresentPerson } from './identity';
 import { computeSaveStatus, type SaveStatus } from './saveStatus';
 
@@ -147,6 +149,9 @@ export function useCollabDoc(options: CollabDocOptions): CollabDoc {
       connect: false,
     }),
   );
+
+  // What the server sends is stored there already: written to this device a moment later.
+  const stopLocalCopyWrites = writeReceivedChangesTogether(persistence, doc, provider);
 
   // The server, told what the copy holds, then sends only what it lacks instead of the
   // whole document on every open. A copy that does not load (a stuck IndexedDB) does not
@@ -318,6 +323,7 @@ export function useCollabDoc(options: CollabDocOptions): CollabDoc {
     window.removeEventListener('offline', onOffline);
     provider.awareness.off('change', refreshPeople);
     provider.destroy();
+    stopLocalCopyWrites();
     void persistence.destroy();
     doc.destroy();
   });

@@ -196,11 +196,11 @@ test("a colleague's caret stands at their place in the text, moves with the text
   // Italy stops: a few seconds later her name is no longer over the text, her caret is;
   // she moves again and her name is back.
   const name = caret.locator('.collaboration-carets__label');
-  await expect(name).toHaveCSS('opacity', '1');
-  await expect(name).toHaveCSS('opacity', '0', { timeout: 10_000 });
+  await expect(name).toBeVisible();
+  await expect(name).toBeHidden({ timeout: 10_000 });
   await expect(caret).toBeVisible();
   await italy.keyboard.press('ArrowLeft');
-  await expect(name).toHaveCSS('opacity', '1');
+  await expect(name).toBeVisible();
 
   // Italy leaves the document: her caret and tint go.
   await italy.close();

@@ -76,3 +76,33 @@ test('a document whose copy the browser has cleared opens from the server and sa
   await chair.reload();
   await expectWritten(paragraphUnderSection(chair, 'How to apply'), `${sentence} And after.`);
 });
+
+test('a reopened draft is never shown empty: the first frame with the editor already has its text', async ({ createDocument, openAs }) => {
+  const doc = await createDocument({ title: 'Survivorship call — no blank flash' });
+  const contributor = await openAs(CONTRIBUTOR);
+  await openDocument(contributor, doc);
+  const sentence = 'Follow-up care is shared between the oncologist and the family doctor.';
+  await typeInto(contributor, paragraphUnderSection(contributor, 'Scope and objectives'), sentence);
+  await expect(saveStatus(contributor)).toHaveText(/^All changes saved$/);
+  const browser = contributor.context();
+  await contributor.close();
+
+  const reopened = await browser.newPage();
+  // Before each frame is drawn: whether the editor is on the page and holds the sentence.
+  await reopened.addInitScript((text) => {
+    const frames: { editor: boolean; text: boolean }[] = [];
+    (window as unknown as { editorFrames: typeof frames }).editorFrames = frames;
+    const look = () => {
+      const editorElement = document.querySelector('#document-editor');
+      frames.push({ editor: editorElement !== null, text: editorElement?.textContent?.includes(text) ?? false });
+      if (frames.length < 600) requestAnimationFrame(look);
+    };
+    requestAnimationFrame(look);
+  }, sentence);
+  await reopened.goto(doc.path);
+  await expectWritten(paragraphUnderSection(reopened, 'Scope and objectives'), sentence);
+  const frames = await reopened.evaluate(() => (window as unknown as { editorFrames: { editor: boolean; text: boolean }[] }).editorFrames);
+  const withEditor = frames.filter((frame) => frame.editor);
+  expect(withEditor.length).toBeGreaterThan(0);
+  expect(withEditor[0]).toEqual({ editor: true, text: true });
+});

@@ -10,11 +10,13 @@
  */
 import * as Y from 'yjs';
 import { IndexeddbPersistence } from 'y-indexeddb';
-import { localCopyDatabase } from './localCopies';
+import { localCopyDatabase, takeEarlyCopyRead } from './localCopies';
 
 export interface LocalCopy {
   doc: Y.Doc;
   persistence: IndexeddbPersistence;
+  /** Resolves once what the copy held is in `doc`: read early, or read by y-indexeddb. */
+  inDocument: Promise<void>;
 }
 
 const KEEP_MS = 5000;
@@ -22,7 +24,20 @@ let early: { documentId: string; copy: LocalCopy; timer: ReturnType<typeof setTi
 
 function openLocalCopy(documentId: string): LocalCopy {
   const doc = new Y.Doc();
-  return { doc, persistence: new IndexeddbPersistence(localCopyDatabase(documentId), doc) };
+  const persistence = new IndexeddbPersistence(localCopyDatabase(documentId), doc);
+  // Read early (localCopies.ts): applied as soon as it is here, and y-indexeddb, once
+  // its database is open, reads only what was stored after it. If y-indexeddb has begun
+  // its own read already, that read brings everything and the early one is dropped.
+  let readEarly: () => void = () => undefined;
+  const inDocument = Promise.race([persistence.whenSynced.then(() => undefined), new Promise<void>((resolve) => (readEarly = resolve))]);
+  takeEarlyCopyRead(documentId, (read) => {
+    if (persistence.db !== null || persistence._destroyed) return;
+    Y.transact(doc, () => read.updates.forEach((update) => Y.applyUpdate(doc, update)), persistence, false);
+    persistence._dbref = read.lastKey + 1;
+    performance.mark('jane:local-copy-read-early');
+    readEarly();
+  });
+  return { doc, persistence, inDocument };
 }
 
 function dropEarlyCopy(): void {

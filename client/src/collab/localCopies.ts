@@ -50,14 +50,31 @@ export function hasLocalCopy(documentId: string): boolean {
   return Object.hasOwn(readRegistry(), documentId);
 }
 
+/** What {@link openLocalCopyDatabaseEarly} read of a copy: its stored updates, in order. */
+export interface EarlyCopyRead {
+  documentId: string;
+  updates: Uint8Array[];
+  /** Key of the last record read (y-indexeddb reads on after it). */
+  lastKey: number;
+}
+
+let earlyRead: EarlyCopyRead | null = null;
+/** Who waits for the read still under way (earlyLocalCopy.ts): the document and a callback. */
+let earlyReader: { documentId: string; take: (read: EarlyCopyRead) => void } | null = null;
+
 /**
- * Opens the copy's database while the page's code is still loading: opening an
- * IndexedDB database takes the browser 100–150 ms on a busy machine, and a database this
- * page holds open opens again at once for the editor's copy (earlyLocalCopy.ts). Closed
- * after a few seconds. Never creates one: if the copy's database has gone (the browser
- * cleared it), the opening is abandoned and the page makes it as usual.
+ * Opens the copy's database while the page's code is still loading, and reads the
+ * copy's updates at once: opening an IndexedDB database takes the browser 100–150 ms on
+ * a busy machine, and the editor's code (Yjs, y-indexeddb) arrives later than this
+ * entry; read only then, the copy came in after the editor was built, which then drew the
+ * whole draft a second time. The bytes wait here for earlyLocalCopy.ts. The database
+ * stays open a few seconds, so the editor's copy opens it again at once. Never creates
+ * one: if the copy's database has gone (the browser cleared it), the opening is
+ * abandoned and the page makes it as usual.
  */
 export function openLocalCopyDatabaseEarly(documentId: string): void {
+  earlyRead = null;
+  earlyReader = null;
   if (typeof indexedDB === 'undefined') return;
   try {
     const request = indexedDB.open(localCopyDatabase(documentId));
@@ -66,14 +83,53 @@ export function openLocalCopyDatabaseEarly(documentId: string): void {
     request.onsuccess = () => {
       const db = request.result;
       // Closed at once when another tab needs a new version or deletes it (sign-out).
-      db.onversionchange = () => db.close();
-      setTimeout(() => db.close(), EARLY_OPEN_MS);
+      db.onversionchange = () => {
+        db.close();
+        if (earlyRead?.documentId === documentId) earlyRead = null;
+        if (earlyReader?.documentId === documentId) earlyReader = null;
+      };
+      setTimeout(() => {
+        db.close();
+        if (earlyRead?.documentId === documentId) earlyRead = null;
+        if (earlyReader?.documentId === documentId) earlyReader = null;
+      }, EARLY_OPEN_MS);
+      readUpdates(db, documentId);
     };
   } catch {
     // no IndexedDB here: the page opens without a copy
   }
 }
 const EARLY_OPEN_MS = 5000;
+/** y-indexeddb's object store of a copy's updates. */
+const UPDATES_STORE = 'updates';
+
+function readUpdates(db: IDBDatabase, documentId: string): void {
+  if (!db.objectStoreNames.contains(UPDATES_STORE)) return;
+  const store = db.transaction([UPDATES_STORE], 'readonly').objectStore(UPDATES_STORE);
+  const values = store.getAll();
+  const keys = store.getAllKeys();
+  keys.onsuccess = () => {
+    const updates = values.result as unknown[];
+    const lastKey = keys.result.at(-1);
+    if (typeof lastKey !== 'number' || !updates.every((update) => update instanceof Uint8Array)) return;
+    const read = { documentId, updates: updates as Uint8Array[], lastKey };
+    const reader = earlyReader?.documentId === documentId ? earlyReader : null;
+    earlyReader = null;
+    if (reader) reader.take(read);
+    else earlyRead = read;
+  };
+}
+
+/**
+ * Hands the updates read early for this document to `take`, once: now if they are here,
+ * or when they arrive. Nothing is handed over if no read of this document was started.
+ */
+export function takeEarlyCopyRead(documentId: string, take: (read: EarlyCopyRead) => void): void {
+  const read = earlyRead?.documentId === documentId ? earlyRead : null;
+  earlyRead = null;
+  if (read) take(read);
+  else earlyReader = { documentId, take };
+}
 
 /** Records that this device holds a copy of the document, and whether it has unsaved changes. */
 export function recordLocalCopy(documentId: string, userId: string, pending: boolean): void {

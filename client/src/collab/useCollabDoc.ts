@@ -112,7 +112,7 @@ export function useCollabDoc(options: CollabDocOptions): CollabDoc {
   const doc = markRaw(copy.doc);
   const persistence = markRaw(copy.persistence);
   performance.mark('jane:collab-start');
-  persistence.whenSynced.then(() => {
+  void copy.inDocument.then(() => {
     performance.mark('jane:local-copy-loaded');
     if (!destroyed) loadedLocally.value = true;
   });
@@ -164,7 +164,7 @@ export function useCollabDoc(options: CollabDocOptions): CollabDoc {
   };
   let copyWait: ReturnType<typeof setTimeout> | undefined;
   if (copyKeptHere) {
-    void persistence.whenSynced.then(startConnection);
+    void copy.inDocument.then(startConnection);
     copyWait = setTimeout(startConnection, COPY_WAIT_MS);
   } else {
     startConnection();

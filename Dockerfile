@@ -38,5 +38,6 @@ VOLUME ["/data"]
 EXPOSE 3000
 HEALTHCHECK --interval=10s --timeout=3s --start-period=20s --retries=3 \
   CMD node -e "fetch('http://127.0.0.1:'+(process.env.PORT||3000)+'/api/health').then(r=>process.exit(r.ok?0:1),()=>process.exit(1))"
-# tsx runs the TypeScript server directly (as `pnpm start` does); SIGTERM drains connections.
-CMD ["pnpm", "--filter", "@jane/server", "start"]
+# The built server (server/dist, from `pnpm build` above), run by node itself so that
+# SIGTERM reaches it directly and drains connections.
+CMD ["node", "server/dist/main.js"]

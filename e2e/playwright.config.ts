@@ -42,7 +42,8 @@ export default defineConfig({
     { name: 'app', testIgnore: /first-run\.spec\.ts/, dependencies: ['first-run'] },
   ],
   webServer: {
-    command: 'npx tsx src/main.ts',
+    // The built server (pnpm build), as production runs it.
+    command: 'node dist/main.js',
     cwd: serverDir,
     url: `${BASE_URL}/api/health`,
     reuseExistingServer: false,

@@ -1,7 +1,7 @@
 /**
  * How fast a receiving browser shows what others do in a long document.
  *
- * Starts its own server (the built client: run `pnpm build` first) on a free port with a
+ * Starts its own server (the built server and client: run `pnpm build` first) on a free port with a
  * temporary DATA_DIR — or uses JANE_URL with the e2e administrator — and sets up:
  *
  * - a 50-page draft (the call-for-expressions-of-interest template, 8 sections × 30
@@ -88,7 +88,7 @@ async function startServer(): Promise<Server> {
   const dist = path.join(root, 'dist');
   fs.cpSync(clientDist, dist, { recursive: true });
   const port = await freePort();
-  const child: ChildProcess = spawn('npx', ['tsx', 'src/main.ts'], {
+  const child: ChildProcess = spawn(process.execPath, ['dist/main.js'], {
     cwd: serverDir,
     env: { ...process.env, PORT: String(port), HOST: '127.0.0.1', DATA_DIR: path.join(root, 'data'), CLIENT_DIST: dist, SCRYPT_COST: '10', LOG_LEVEL: 'warn' },
     stdio: ['ignore', 'ignore', 'pipe'],

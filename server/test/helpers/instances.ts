@@ -1,6 +1,6 @@
 /**
- * Server instances as real child processes (`src/main.ts`, exactly what `pnpm start`
- * runs), for tests that kill, stop and restart them: each keeps its port across
+ * Server instances as real child processes (`src/main.ts`, the entry point `pnpm start`
+ * runs built, here from the sources through tsx), for tests that kill, stop and restart them: each keeps its port across
  * restarts, so clients reconnect to "the same instance" the way they would behind a
  * load balancer that sends them back.
  */

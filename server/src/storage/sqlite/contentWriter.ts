@@ -63,10 +63,12 @@ type Unsent<T> = T extends unknown ? Omit<T, 'id'> : never;
 type Pending = { resolve: (result: CompactionResult | null) => void; reject: (error: Error) => void };
 
 /**
- * The worker runs our TypeScript through tsx's loader, registered inside the thread, so
- * it works the same under `tsx`, vitest and the benchmark.
+ * Built (`pnpm build`: dist/main.js beside dist/contentWorker.js), the worker is the
+ * compiled file. From the TypeScript sources (tsx, vitest, the benchmark), it runs our
+ * TypeScript through tsx's loader, registered inside the thread.
  */
 function startWorker(file: string): Worker {
+  if (!import.meta.url.endsWith('.ts')) return new Worker(new URL('./contentWorker.js', import.meta.url), { workerData: { file } });
   const require = createRequire(import.meta.url);
   // The ES module build of tsx's API (resolving through `require` would give the CommonJS one).
   const tsxApi = pathToFileURL(path.join(path.dirname(require.resolve('tsx/package.json')), 'dist/esm/api/index.mjs')).href;

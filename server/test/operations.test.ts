@@ -20,6 +20,7 @@ import { anonymisedName } from '../src/operations/privacy.js';
 import { openSqliteStore } from '../src/storage/sqlite/sqliteStore.js';
 import { openMongoStore } from '../src/storage/mongo/mongoStore.js';
 import { DOCUMENT_FIELD } from '@jane/shared';
+import { MongoClient } from 'mongodb';
 import type { Store } from '../src/storage/port.js';
 
 const cleanups: (() => unknown)[] = [];
@@ -251,7 +252,7 @@ async function checkRetention(store: Store): Promise<void> {
   const now = new Date();
   await seedRetention(store, now);
   const result = await applyRetention(store, { retentionNotificationsDays: 180, retentionAttendanceDetailsDays: 730 }, now);
-  expect(result).toEqual({ notificationsDeleted: 1, attendanceDetailsRemoved: 4, sessionsDeleted: 1 });
+  expect(result).toEqual({ notificationsDeleted: 1, attendanceDetailsRemoved: 4, sessionsDeleted: 1, unreferencedVersionContentDeleted: 0 });
   expect((await store.notifications.listForUser('u1', 10)).map((n) => n.id)).toEqual(['new']);
   const old = await store.meetings.attendance('oldMeeting');
   expect(old.attendees.map((a) => [a.name, a.country, a.email]).sort()).toEqual([['Name u1', 'IT', ''], ['Name u2', 'DE', '']]);
@@ -262,7 +263,12 @@ async function checkRetention(store: Store): Promise<void> {
   expect(await store.sessions.find('expired')).toBeNull();
   expect(await store.sessions.find('current')).not.toBeNull();
   // Running it again changes nothing.
-  expect(await applyRetention(store, { retentionNotificationsDays: 180, retentionAttendanceDetailsDays: 730 }, now)).toEqual({ notificationsDeleted: 0, attendanceDetailsRemoved: 0, sessionsDeleted: 0 });
+  expect(await applyRetention(store, { retentionNotificationsDays: 180, retentionAttendanceDetailsDays: 730 }, now)).toEqual({
+    notificationsDeleted: 0,
+    attendanceDetailsRemoved: 0,
+    sessionsDeleted: 0,
+    unreferencedVersionContentDeleted: 0,
+  });
 }
 
 describe('retention', () => {
@@ -280,6 +286,39 @@ describe('retention', () => {
     const store = await openMongoStore({ uri: mongo.uri });
     cleanups.push(() => store.close());
     await checkRetention(store);
+  });
+
+  it("MongoDB: a version create that crashed before its record (its chunks stored as such a crash leaves them) loses them after an hour; a version's own content and a create under way keep theirs", async () => {
+    const mongo = await startTestMongo();
+    cleanups.push(() => mongo.stop());
+    const store = await openMongoStore({ uri: mongo.uri });
+    cleanups.push(() => store.close());
+    const raw = new MongoClient(mongo.uri);
+    cleanups.push(() => raw.close());
+    const chunks = raw.db().collection<{ _id: string; versionId: string; gen: string; index: number; data: Buffer; pendingSince?: Date }>('docVersionChunks');
+    const now = new Date();
+    const content = (text: string) => {
+      const doc = new Y.Doc();
+      doc.getText('t').insert(0, text);
+      return Y.encodeStateAsUpdate(doc);
+    };
+    const version = { id: 'kept', docId: 'd1', kind: 'named' as const, name: 'Agreed with the Member States', note: null, createdAt: now.toISOString(), createdBy: 'u1', cursor: null, meetingId: null, authors: ['u1'] };
+    await store.versions.create(version, content('agreed text'));
+    const crashed = (id: string, since: Date) => ({ _id: `${id}:g:0`, versionId: id, gen: 'g', index: 0, data: Buffer.from(content('never listed')), pendingSince: since });
+    await chunks.insertMany([crashed('crashed-yesterday', new Date(now.getTime() - 86_400_000)), crashed('being-written', new Date(now.getTime() - 60_000))]);
+    // The record went in but the crash came before the chunks were unmarked.
+    await chunks.updateOne({ versionId: 'kept' }, { $set: { pendingSince: new Date(now.getTime() - 86_400_000) } });
+
+    const result = await applyRetention(store, { retentionNotificationsDays: 180, retentionAttendanceDetailsDays: 730 }, now);
+    expect(result.unreferencedVersionContentDeleted).toBe(1);
+    expect((await chunks.find({}).toArray()).map((chunk) => chunk.versionId).sort()).toEqual(['being-written', 'kept']);
+    const agreed = new Y.Doc();
+    Y.applyUpdate(agreed, (await store.versions.state('d1', 'kept'))!);
+    expect(agreed.getText('t').toString()).toBe('agreed text');
+    expect((await chunks.findOne({ versionId: 'kept' }))?.pendingSince).toBeUndefined();
+    // An hour later the create under way is one that crashed too.
+    expect((await applyRetention(store, { retentionNotificationsDays: 180, retentionAttendanceDetailsDays: 730 }, new Date(now.getTime() + 3_600_000))).unreferencedVersionContentDeleted).toBe(1);
+    expect((await chunks.find({}).toArray()).map((chunk) => chunk.versionId)).toEqual(['kept']);
   });
 
   it('0 days keeps everything', async () => {

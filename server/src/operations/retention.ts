@@ -4,7 +4,9 @@
  * - meetings that ended more than RETENTION_ATTENDANCE_DETAILS_DAYS ago (default 730)
  *   keep who attended (name, country, organisation, role: the counts and the quorum) but
  *   lose the per-person join/leave intervals and the emails;
- * - expired sessions are deleted (they expire after SESSION_TTL_DAYS).
+ * - expired sessions are deleted (they expire after SESSION_TTL_DAYS);
+ * - and, housekeeping rather than personal data: version content that no version points
+ *   at (a create that crashed half-way), once it is an hour old, is deleted.
  * 0 days keeps that kind of record for ever. Presence (who is in which document or
  * workspace right now) is held in memory only and never stored, so there is nothing to expire.
  */
@@ -23,7 +25,11 @@ export interface RetentionResult {
   /** Intervals deleted plus attendee emails blanked. */
   attendanceDetailsRemoved: number;
   sessionsDeleted: number;
+  unreferencedVersionContentDeleted: number;
 }
+
+/** Version content this old with no version pointing at it is left over by a crash, not a create under way. */
+const UNREFERENCED_CONTENT_AGE_MS = 3_600_000;
 
 const before = (now: Date, days: number) => new Date(now.getTime() - days * DAY_MS).toISOString();
 
@@ -33,7 +39,8 @@ export async function applyRetention(store: Store, settings: RetentionSettings, 
   const attendanceDetailsRemoved =
     settings.retentionAttendanceDetailsDays > 0 ? await store.meetings.pruneAttendanceDetails(before(now, settings.retentionAttendanceDetailsDays)) : 0;
   const sessionsDeleted = await store.sessions.deleteExpired(now.toISOString());
-  return { notificationsDeleted, attendanceDetailsRemoved, sessionsDeleted };
+  const unreferencedVersionContentDeleted = await store.versions.deleteUnreferencedContent(new Date(now.getTime() - UNREFERENCED_CONTENT_AGE_MS).toISOString());
+  return { notificationsDeleted, attendanceDetailsRemoved, sessionsDeleted, unreferencedVersionContentDeleted };
 }
 
 /** Runs {@link applyRetention} now and then every hour; the timer never keeps the process alive. Returns the stop function. */
@@ -44,7 +51,7 @@ export function scheduleRetention(store: Store, settings: RetentionSettings, log
     running = true;
     try {
       const result = await applyRetention(store, settings);
-      if (result.notificationsDeleted + result.attendanceDetailsRemoved + result.sessionsDeleted > 0) logger.info(result, 'retention applied');
+      if (Object.values(result).some((count) => count > 0)) logger.info(result, 'retention applied');
     } catch (error) {
       logger.warn({ err: error }, 'applying retention failed; trying again at the next run');
     } finally {

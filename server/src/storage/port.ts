@@ -457,6 +457,12 @@ export interface VersionRepository {
   find(docId: string, id: string): Promise<VersionRecord | null>;
   /** The content at a version (as given to `create`); null for an unknown version. */
   state(docId: string, id: string): Promise<Uint8Array | null>;
+  /**
+   * Housekeeping: deletes stored content no version points at (a create that died between
+   * writing the content and its record), written before `writtenBefore` — a younger one
+   * may belong to a create still under way. Returns how many pieces it deleted.
+   */
+  deleteUnreferencedContent(writtenBefore: string): Promise<number>;
 }
 
 /** Up to where a person has seen a document: the history cursor when they last left it. */

@@ -5,7 +5,9 @@
  * between leaves only chunks nothing points at. Each create writes chunks of a generation
  * of its own, named in the record: a second create of the same id (two instances taking
  * the same automatic version) fails on the record, cannot touch the first one's chunks, and
- * removes its own.
+ * removes its own. Chunks are written marked `pendingSince` and unmarked once their record
+ * is in; what a crash leaves marked and unreferenced is deleted by the hourly housekeeping
+ * ({@link VersionRepository.deleteUnreferencedContent}).
  */
 import { randomUUID } from 'node:crypto';
 import { Binary, type Db } from 'mongodb';
@@ -32,6 +34,8 @@ interface ChunkDoc {
   gen?: string;
   index: number;
   data: Binary;
+  /** Written by a create whose record was not known to be in yet (absent on chunks from before this mark). */
+  pendingSince?: Date;
 }
 
 export async function mongoVersions(db: Db): Promise<VersionRepository> {
@@ -45,7 +49,7 @@ export async function mongoVersions(db: Db): Promise<VersionRepository> {
       // One at a time (a chunk may fill a batch).
       for (let index = 0; index < count; index++) {
         const part = state.subarray(index * VERSION_CHUNK_BYTES, (index + 1) * VERSION_CHUNK_BYTES);
-        await chunksCol.insertOne({ _id: `${version.id}:${gen}:${index}`, versionId: version.id, gen, index, data: new Binary(part) });
+        await chunksCol.insertOne({ _id: `${version.id}:${gen}:${index}`, versionId: version.id, gen, index, data: new Binary(part), pendingSince: new Date() });
       }
       try {
         await versions.insert(version, { chunks: count, bytes: state.byteLength, gen });
@@ -56,6 +60,8 @@ export async function mongoVersions(db: Db): Promise<VersionRepository> {
         if (isDuplicateKey(error)) await chunksCol.deleteMany({ versionId: version.id, gen }).catch(() => undefined);
         throw error;
       }
+      // Referenced now. Should this fail, the housekeeping finds the record and unmarks them.
+      await chunksCol.updateMany({ versionId: version.id, gen }, { $unset: { pendingSince: '' } }).catch(() => undefined);
     },
     list: (docId) => versions.find({ docId }, { createdAt: -1, _id: -1 }),
     find: (docId, id) => versions.findOne({ _id: id, docId }),
@@ -74,6 +80,17 @@ export async function mongoVersions(db: Db): Promise<VersionRepository> {
       }
       if (offset !== version.bytes) throw new Error(`Version ${id} has ${offset} of its ${version.bytes} bytes`);
       return state;
+    },
+    async deleteUnreferencedContent(writtenBefore) {
+      const marked = await chunksCol.find({ pendingSince: { $lt: new Date(writtenBefore) } }, { projection: { versionId: 1, gen: 1 } }).toArray();
+      const creates = new Map(marked.map((chunk) => [`${chunk.versionId}:${chunk.gen}`, { versionId: chunk.versionId, gen: chunk.gen }]));
+      let deleted = 0;
+      for (const { versionId, gen } of creates.values()) {
+        const record = await versions.collection.findOne({ _id: versionId, gen }, { projection: { _id: 1 } });
+        if (record) await chunksCol.updateMany({ versionId, gen }, { $unset: { pendingSince: '' } });
+        else deleted += (await chunksCol.deleteMany({ versionId, gen, pendingSince: { $exists: true } })).deletedCount;
+      }
+      return deleted;
     },
   };
 }

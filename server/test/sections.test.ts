@@ -125,6 +125,20 @@ describe('section identity', () => {
     expect(headingAt(editor.doc, 3).getAttribute('sectionId')).toBe(original);
   });
 
+  it("gives a heading whose id a client set to another heading's, or removed, an id of its own again", async () => {
+    const documentId = await newCall();
+    const editor = open(contributor, first, documentId);
+    await waitForSync(editor);
+    const [, scope, next, later] = documentSections(editor.doc);
+    editor.doc.transact(() => {
+      next!.heading.setAttribute('sectionId', scope!.id!);
+      later!.heading.removeAttribute('sectionId');
+    });
+    expect(documentSections(editor.doc).map((s) => s.id)).toContain(null);
+    await waitFor(() => documentSections(editor.doc).every((s) => s.id) && new Set(documentSections(editor.doc).map((s) => s.id)).size === documentSections(editor.doc).length, 5000, 'ids repaired');
+    expect(documentSections(editor.doc)[1]!.id).toBe(scope!.id);
+  });
+
   it('gives a document written before sections existed its ids once, the same on two instances loading it at once', async () => {
     // Content without ids, stored as an old server would have stored it.
     const documentId = newId();

@@ -7,16 +7,24 @@
  * through the write path. Derived, so that two instances fixing the same document at the
  * same moment write the same value.
  */
-import { sectionIdRepairs, SECTION_ID_ATTRIBUTE } from '@jane/shared';
+import { DOCUMENT_FIELD, sectionIdRepairs, SECTION_ID_ATTRIBUTE } from '@jane/shared';
 import type { Logger } from 'pino';
 import type * as Y from 'yjs';
 import { SERVER_AUTHOR } from '../storage/port.js';
 import { REMOTE_ORIGIN, type LiveDocument } from './liveDocument.js';
 import type { LiveDocuments } from './liveDocuments.js';
 
-function changedSomething(transaction: Y.Transaction): boolean {
-  if (transaction.deleteSet.clients.size > 0) return true;
-  for (const [client, clock] of transaction.afterState) if ((transaction.beforeState.get(client) ?? 0) !== clock) return true;
+/**
+ * Whether the transaction may have added, removed or re-identified a heading: headings are
+ * the document's top-level blocks, so only a change to that list (a block inserted, split,
+ * pasted or deleted) or to a top-level block's attributes can. Typing inside a block — a
+ * keystroke, nearly every transaction — changes neither, and costs no look at the headings.
+ */
+function mayChangeSectionIds(transaction: Y.Transaction, fragment: Y.XmlFragment): boolean {
+  for (const [type, keys] of transaction.changed) {
+    if ((type as unknown) === fragment) return true;
+    if (type._item?.parent === fragment) for (const key of keys) if (key !== null) return true;
+  }
   return false;
 }
 
@@ -34,9 +42,10 @@ export class SectionIdKeeper {
   /** Starts looking after a freshly loaded document (and fixes it now if it needs it). */
   watch(live: LiveDocument): void {
     // 'afterTransaction', not 'update': Yjs encodes an update only while someone listens.
+    const fragment = live.doc.getXmlFragment(DOCUMENT_FIELD);
     live.doc.on('afterTransaction', (transaction: Y.Transaction) => {
       // Another instance fixes what its own clients wrote.
-      if (transaction.origin !== REMOTE_ORIGIN && changedSomething(transaction)) this.schedule(live);
+      if (transaction.origin !== REMOTE_ORIGIN && mayChangeSectionIds(transaction, fragment)) this.schedule(live);
     });
     this.schedule(live, 0);
   }

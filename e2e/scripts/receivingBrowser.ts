@@ -83,6 +83,7 @@ interface Server {
 async function startServer(): Promise<Server> {
   if (process.env.JANE_URL) return { url: process.env.JANE_URL.replace(/\/$/, ''), stop: async () => {} };
   if (!fs.existsSync(path.join(clientDist, 'index.html'))) throw new Error('No client build: run `pnpm build` first.');
+  if (!fs.existsSync(path.join(serverDir, 'dist', 'main.js'))) throw new Error('No server build: run `pnpm build` first.');
   // A copy of the build, so that a rebuild while this runs does not change what is measured.
   const root = fs.mkdtempSync(path.join(os.tmpdir(), 'jane-receiving-'));
   const dist = path.join(root, 'dist');

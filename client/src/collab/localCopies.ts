@@ -66,8 +66,8 @@ let earlyReader: { documentId: string; take: (read: EarlyCopyRead) => void } | n
  * Opens the copy's database while the page's code is still loading, and reads the
  * copy's updates at once: opening an IndexedDB database takes the browser 100–150 ms on
  * a busy machine, and the editor's code (Yjs, y-indexeddb) arrives later than this
- * entry; read only then, the copy came in after the editor was built, which then drew the
- * whole draft a second time. The bytes wait here for earlyLocalCopy.ts. The database
+ * entry; read only then, the copy came in after the editor was built, and the editor
+ * showed an empty draft first. The bytes wait here for earlyLocalCopy.ts. The database
  * stays open a few seconds, so the editor's copy opens it again at once. Never creates
  * one: if the copy's database has gone (the browser cleared it), the opening is
  * abandoned and the page makes it as usual.
@@ -83,16 +83,13 @@ export function openLocalCopyDatabaseEarly(documentId: string): void {
     request.onsuccess = () => {
       const db = request.result;
       // Closed at once when another tab needs a new version or deletes it (sign-out).
-      db.onversionchange = () => {
+      const close = () => {
         db.close();
         if (earlyRead?.documentId === documentId) earlyRead = null;
         if (earlyReader?.documentId === documentId) earlyReader = null;
       };
-      setTimeout(() => {
-        db.close();
-        if (earlyRead?.documentId === documentId) earlyRead = null;
-        if (earlyReader?.documentId === documentId) earlyReader = null;
-      }, EARLY_OPEN_MS);
+      db.onversionchange = close;
+      setTimeout(close, EARLY_OPEN_MS);
       readUpdates(db, documentId);
     };
   } catch {
@@ -101,7 +98,7 @@ export function openLocalCopyDatabaseEarly(documentId: string): void {
 }
 const EARLY_OPEN_MS = 5000;
 /** y-indexeddb's object store of a copy's updates. */
-const UPDATES_STORE = 'updates';
+export const UPDATES_STORE = 'updates';
 
 function readUpdates(db: IDBDatabase, documentId: string): void {
   if (!db.objectStoreNames.contains(UPDATES_STORE)) return;

@@ -15,14 +15,13 @@
  */
 import * as Y from 'yjs';
 import type { IndexeddbPersistence } from 'y-indexeddb';
+import { UPDATES_STORE } from './localCopies';
 
 /** How long received changes wait to be written together. */
-export const RECEIVED_WRITE_DELAY_MS = 1000;
+const RECEIVED_WRITE_DELAY_MS = 1000;
 
 /** Transaction origin given to the held changes when they are written (not `persistence`: that origin is never stored). */
 const HELD_CHANGES = Symbol('received changes');
-/** y-indexeddb's object store of updates. */
-const UPDATES_STORE = 'updates';
 
 /**
  * Takes over the persistence's writes: changes whose transaction origin is `receivedOrigin`

@@ -41,7 +41,12 @@ interface ChunkDoc {
 export async function mongoVersions(db: Db): Promise<VersionRepository> {
   const versions = VERSIONS.on(db);
   const chunksCol = db.collection<ChunkDoc>('docVersionChunks');
-  await Promise.all([versions.collection.createIndex({ docId: 1, createdAt: -1, _id: -1 }), chunksCol.createIndex({ versionId: 1, index: 1 })]);
+  await Promise.all([
+    versions.collection.createIndex({ docId: 1, createdAt: -1, _id: -1 }),
+    chunksCol.createIndex({ versionId: 1, index: 1 }),
+    // The housekeeping's question: only chunks of creates not known to be finished carry it.
+    chunksCol.createIndex({ pendingSince: 1 }, { sparse: true }),
+  ]);
   return {
     async create(version, state) {
       const count = Math.max(1, Math.ceil(state.byteLength / VERSION_CHUNK_BYTES));

@@ -44,6 +44,8 @@ test('the toolbar formats text, refuses unsafe links, edits tables and undoes', 
   await expect(toolbar.getByRole('button', { name: 'Add row below' })).toHaveCount(0);
   await toolbar.getByRole('button', { name: 'Insert table' }).click();
   await expect(editor(page).locator('table tr')).toHaveCount(3);
+  // Drawn by the table's node view: a wide table scrolls inside its wrapper, not the page.
+  await expect(editor(page).locator('.tableWrapper > table')).toHaveCount(1);
   await toolbar.getByRole('button', { name: 'Add row below' }).click();
   await expect(editor(page).locator('table tr')).toHaveCount(4);
   await toolbar.getByRole('button', { name: 'Add column to the right' }).click();

@@ -106,3 +106,35 @@ test('a reopened draft is never shown empty: the first frame with the editor alr
   expect(withEditor.length).toBeGreaterThan(0);
   expect(withEditor[0]).toEqual({ editor: true, text: true });
 });
+
+test('a reopened draft is drawn once: no paragraph is built again after the editor is on the page', async ({ createDocument, openAs }) => {
+  const doc = await createDocument({ title: 'Survivorship call — drawn once' });
+  const contributor = await openAs(CONTRIBUTOR);
+  await openDocument(contributor, doc);
+  const sentence = 'Each centre names one contact person for the network.';
+  await typeInto(contributor, paragraphUnderSection(contributor, 'Scope and objectives'), sentence);
+  await expect(saveStatus(contributor)).toHaveText(/^All changes saved$/);
+  const browser = contributor.context();
+  await contributor.close();
+
+  const reopened = await browser.newPage();
+  // Blocks put into the editor once it is on the page: a second drawing of the whole
+  // draft (a long document's open paying twice) would add every one of them again.
+  await reopened.addInitScript(() => {
+    const counts = { rebuilt: 0 };
+    (window as unknown as { drawing: typeof counts }).drawing = counts;
+    new MutationObserver((records) => {
+      for (const record of records) {
+        if (record.target instanceof Element && record.target.id === 'document-editor') counts.rebuilt += [...record.addedNodes].filter((node) => node instanceof Element).length;
+      }
+    }).observe(document, { childList: true, subtree: true });
+  });
+  await reopened.goto(doc.path);
+  await expectWritten(paragraphUnderSection(reopened, 'Scope and objectives'), sentence);
+  // Barrier: the server has answered (its sync is what could still change the text).
+  await expect(saveStatus(reopened)).toHaveText(/^All changes saved$/);
+  const blocks = await editor(reopened).locator(':scope > *').count();
+  expect(blocks).toBeGreaterThan(10);
+  const { rebuilt } = await reopened.evaluate(() => (window as unknown as { drawing: { rebuilt: number } }).drawing);
+  expect(rebuilt).toBe(0);
+});

@@ -50,6 +50,18 @@ function withoutReactiveState(instance: Editor): void {
   if (holders.reactiveExtensionStorage) holders.reactiveExtensionStorage = { value: holders.reactiveExtensionStorage.value };
 }
 
+/**
+ * @tiptap/vue-3's `EditorContent`, once mounted, calls `createNodeViews()` so that Vue
+ * node views get the page's component context. Our only node view is the table's,
+ * plain DOM, already given to ProseMirror when the view was created; Tiptap builds the
+ * node-view functions anew on every call, and ProseMirror, seeing new functions, throws
+ * away the rendered draft and renders it again — 1,000 blocks of a 50-page draft, about
+ * half of the editor's share of opening the page.
+ */
+function withoutSecondRender(instance: Editor): void {
+  instance.createNodeViews = () => undefined;
+}
+
 export function useDocumentEditor({ collab, canEdit, onOpenThread, onLinkShortcut, lockedSections, onLockedEdit }: DocumentEditorOptions): DocumentEditor {
   const ready = computed(() => collab.loadedLocally.value || collab.syncedOnce.value);
   const editable = computed(() => canEdit.value && collab.problem.value === null && ready.value);
@@ -95,6 +107,7 @@ export function useDocumentEditor({ collab, canEdit, onOpenThread, onLinkShortcu
       if (!instance) return;
       performance.mark('jane:editor-created');
       withoutReactiveState(instance);
+      withoutSecondRender(instance);
     },
     { flush: 'sync' },
   );

@@ -19,6 +19,7 @@
  *   BENCH_LONG_HISTORY=1000000 updates in ours' second (c) open (the issue-13 goal)
  *   BENCH_PROFILE=1            run each server with --cpu-prof during (a), (b), (p) and (m); summaries in the report
  *   BENCH_JANE_ENV=K=V,K=V     extra configuration for our server (diagnostics, e.g. COMPACT_AFTER_UPDATES=1000000)
+ *   BENCH_JANE_FROM=sources    run our server's TypeScript sources through tsx (default: bundled, as production runs it)
  *   BENCH_OUT=path             where to write the JSON (default bench/results/latest.json)
  */
 import { spawn } from 'node:child_process';

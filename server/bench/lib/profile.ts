@@ -33,6 +33,8 @@ function packageOf(url: string, functionName: string): string {
   const src = url.indexOf('/server/src/');
   if (src >= 0) return `ours: ${url.slice(src + '/server/src/'.length).split('/').slice(0, -1).join('/') || '.'}`;
   if (url.includes('/shared/src/')) return 'ours: shared';
+  // The bench runs our server bundled (servers.ts): one file for src/ and shared/ alike.
+  if (url.includes('/bench/.build/')) return 'ours (bundled)';
   return url;
 }
 

@@ -11,12 +11,28 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { randomBytes } from 'node:crypto';
+import { bundleServer } from '../../bundleServer.js';
 import { childCpuSeconds, childRssBytes, freePort } from './proc.js';
 import type { Endpoint, WireProtocol } from './wire.js';
 
 const benchDir = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const serverPackageDir = path.resolve(benchDir, '..');
 const ywssBin = path.join(serverPackageDir, 'node_modules', '@y', 'websocket-server', 'src', 'server.js');
+
+/** Where the bench's build of our server goes (git-ignored; rebuilt on every bench run). */
+export const BUILT_HARNESS_DIR = path.join(benchDir, '.build');
+let builtHarness: Promise<string> | null = null;
+
+/**
+ * Our server as production runs it (`pnpm build`: bundled JavaScript, no tsx), with the
+ * bench's IPC harness bundled in; built once per bench run. BENCH_JANE_FROM=sources runs
+ * the TypeScript sources through tsx instead (what the tests run).
+ */
+function janeHarness(): Promise<{ script: string; execArgv: string[] }> {
+  if (process.env.BENCH_JANE_FROM === 'sources') return Promise.resolve({ script: path.join(benchDir, 'servers', 'jane.ts'), execArgv: ['--import', 'tsx'] });
+  builtHarness ??= bundleServer({ jane: path.join(benchDir, 'servers', 'jane.ts') }, BUILT_HARNESS_DIR).then(() => path.join(BUILT_HARNESS_DIR, 'jane.js'));
+  return builtHarness.then((script) => ({ script, execArgv: [] }));
+}
 
 export type ServerId = 'jane' | 'ywss' | 'ywss-leveldb' | 'hocuspocus';
 export const ALL_SERVERS: ServerId[] = ['jane', 'ywss', 'ywss-leveldb', 'hocuspocus'];
@@ -38,7 +54,7 @@ export const SERVER_SPECS: Record<ServerId, ServerSpec> = {
     id: 'jane',
     label: 'JANE (ours)',
     configuration:
-      'startServer(loadConfig) from src/app.ts; SQLite WAL, synchronous=FULL, group commit; compaction after 500 updates; session cookie + Origin check on upgrade; per-account socket limits raised (one bench account drives all connections)',
+      'startServer(loadConfig) from src/app.ts, bundled as `pnpm build` does (node, no tsx); SQLite WAL, synchronous=FULL, group commit; compaction after 500 updates; session cookie + Origin check on upgrade; per-account socket limits raised (one bench account drives all connections)',
     protocol: 'y-websocket',
     persistent: true,
     durability: 'every accepted update fsynced (group commit) before "saved" is sent',
@@ -153,10 +169,11 @@ export class ServerHandle {
     let readyPort: Promise<ReadyMessage>;
     if (this.spec.id === 'jane') {
       if (options.docUnloadDelayMs !== undefined) env.BENCH_DOC_UNLOAD_DELAY_MS = String(options.docUnloadDelayMs);
-      child = fork(path.join(benchDir, 'servers', 'jane.ts'), [], {
+      const harness = await janeHarness();
+      child = fork(harness.script, [], {
         cwd: serverPackageDir,
         env,
-        execArgv: [...nodeFlags, '--import', 'tsx'],
+        execArgv: [...nodeFlags, ...harness.execArgv],
         stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
       });
       readyPort = this.waitReadyMessage(child);

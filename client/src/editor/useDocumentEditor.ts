@@ -50,15 +50,20 @@ function withoutReactiveState(instance: Editor): void {
   if (holders.reactiveExtensionStorage) holders.reactiveExtensionStorage = { value: holders.reactiveExtensionStorage.value };
 }
 
+/** Node views drawn with plain DOM, which need nothing from the page's components. */
+const DOM_NODE_VIEWS: ReadonlySet<string> = new Set(['table']);
+
 /**
  * @tiptap/vue-3's `EditorContent`, once mounted, calls `createNodeViews()` so that Vue
- * node views get the page's component context. Our only node view is the table's,
- * plain DOM, already given to ProseMirror when the view was created; Tiptap builds the
- * node-view functions anew on every call, and ProseMirror, seeing new functions, throws
- * away the rendered draft and renders it again — 1,000 blocks of a 50-page draft, about
- * half of the editor's share of opening the page.
+ * node views get the page's component context. Ours (the table's) are plain DOM and were
+ * given to ProseMirror when the view was created; Tiptap builds the node-view functions
+ * anew on every call, and ProseMirror, seeing new functions, throws away the rendered
+ * draft and renders it again — 1,000 blocks of a 50-page draft, about half of the
+ * editor's share of opening the page (e2e reopen.spec.ts "drawn once"). A node view of
+ * another kind (a Vue component) keeps Tiptap's behaviour.
  */
 function withoutSecondRender(instance: Editor): void {
+  if (Object.keys(instance.extensionManager.nodeViews).some((name) => !DOM_NODE_VIEWS.has(name))) return;
   instance.createNodeViews = () => undefined;
 }
 

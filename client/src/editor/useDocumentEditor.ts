@@ -82,6 +82,10 @@ export function useDocumentEditor({ collab, canEdit, onOpenThread, onLinkShortcu
       SectionLocks.configure({ isLocked: (id) => lockedSections.value.has(id), onRefused: onLockedEdit, label: t('section.lockedBadge') }),
     ],
     editable: editable.value,
+    // Tiptap's `delete` core extension diffs every transaction on a timer to emit
+    // "delete" events (up to 1–2 ms after a keystroke in a 50-page draft); nothing here
+    // listens to them.
+    enableCoreExtensions: { delete: false },
     editorProps: {
       attributes: () => ({
         id: 'document-editor',

@@ -81,8 +81,12 @@ test("a browser sends its own caret when it moves, nothing while a colleague mov
   await germany.keyboard.press('ArrowRight');
   await expect.poll(() => sentByGermany.slice(watchingFrom).length).toBeGreaterThan(0);
   const whileWatching = sentByGermany.slice(watchingFrom);
-  // Exactly one frame since she started watching (the barrier's), carrying only her own state.
-  expect(whileWatching.map((entries) => [...entries.keys()])).toEqual([[germanyId]]);
+  // Since she started watching: the barrier's frame, and at most one more — a browser
+  // has been seen (once in a dozen CI runs) to send its unchanged place again once after
+  // a colleague's edit. What matters is that her traffic does not follow his typing: the
+  // stock caret plugin sent a frame per keystroke of his (60 here). Only her own state.
+  expect(whileWatching.length).toBeLessThanOrEqual(2);
+  expect(whileWatching.map((entries) => [...entries.keys()])).toEqual(whileWatching.map(() => [germanyId]));
 
   // Germany starts a new paragraph: Italy's caret is still shown, without Italy moving.
   await germany.keyboard.press('End');

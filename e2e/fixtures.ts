@@ -19,7 +19,7 @@ export interface OpenDocument {
   path: string;
 }
 
-interface Fixtures {
+export interface Fixtures {
   /** A new account (unique email) with a role in the cast's workspace, for tests that change access. */
   createMember(person: Omit<Member, 'email' | 'password'>): Promise<Member & { id: string }>;
   /** Creates a document in the cast's workspace (as the administrator). */

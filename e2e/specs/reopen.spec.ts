@@ -4,9 +4,25 @@
  * document again (people open the same draft many times a day, often on slow hospital
  * networks).
  */
-import { editor, expect, expectWritten, openDocument, paragraphUnderSection, saveStatus, test, typeInto } from '../fixtures';
+import { editor, expect, expectWritten, openDocument, paragraphUnderSection, saveStatus, test, typeInto, type Fixtures } from '../fixtures';
 import { countCollabBytes } from '../collabBytes';
 import { CHAIR, CONTRIBUTOR } from '../people';
+
+/**
+ * A contributor types `sentence` into a new document, sees it saved and closes the tab;
+ * returns the document and a new, not yet navigated tab of the same browser, which has
+ * the document's copy (add init scripts to it before opening the document).
+ */
+async function copyKeptOnThisDevice(createDocument: Fixtures['createDocument'], openAs: Fixtures['openAs'], title: string, sentence: string) {
+  const doc = await createDocument({ title });
+  const contributor = await openAs(CONTRIBUTOR);
+  await openDocument(contributor, doc);
+  await typeInto(contributor, paragraphUnderSection(contributor, 'Scope and objectives'), sentence);
+  await expect(saveStatus(contributor)).toHaveText(/^All changes saved$/);
+  const browser = contributor.context();
+  await contributor.close();
+  return { doc, reopened: await browser.newPage() };
+}
 
 test('reopening a document downloads only what changed since, and shows it', async ({ createDocument, openAs }) => {
   const doc = await createDocument({ title: 'Survivorship call — opened every morning' });
@@ -78,16 +94,8 @@ test('a document whose copy the browser has cleared opens from the server and sa
 });
 
 test('a reopened draft is never shown empty: the first frame with the editor already has its text', async ({ createDocument, openAs }) => {
-  const doc = await createDocument({ title: 'Survivorship call — no blank flash' });
-  const contributor = await openAs(CONTRIBUTOR);
-  await openDocument(contributor, doc);
   const sentence = 'Follow-up care is shared between the oncologist and the family doctor.';
-  await typeInto(contributor, paragraphUnderSection(contributor, 'Scope and objectives'), sentence);
-  await expect(saveStatus(contributor)).toHaveText(/^All changes saved$/);
-  const browser = contributor.context();
-  await contributor.close();
-
-  const reopened = await browser.newPage();
+  const { doc, reopened } = await copyKeptOnThisDevice(createDocument, openAs, 'Survivorship call — no blank flash', sentence);
   // Before each frame is drawn: whether the editor is on the page and holds the sentence.
   await reopened.addInitScript((text) => {
     const frames: { editor: boolean; text: boolean }[] = [];
@@ -108,16 +116,8 @@ test('a reopened draft is never shown empty: the first frame with the editor alr
 });
 
 test('a reopened draft is drawn once: its blocks are not thrown away and built again after the editor is on the page', async ({ createDocument, openAs }) => {
-  const doc = await createDocument({ title: 'Survivorship call — drawn once' });
-  const contributor = await openAs(CONTRIBUTOR);
-  await openDocument(contributor, doc);
   const sentence = 'Each centre names one contact person for the network.';
-  await typeInto(contributor, paragraphUnderSection(contributor, 'Scope and objectives'), sentence);
-  await expect(saveStatus(contributor)).toHaveText(/^All changes saved$/);
-  const browser = contributor.context();
-  await contributor.close();
-
-  const reopened = await browser.newPage();
+  const { doc, reopened } = await copyKeptOnThisDevice(createDocument, openAs, 'Survivorship call — drawn once', sentence);
   // Blocks with text taken out of the editor once it is on the page: drawing the whole
   // draft a second time (a long document's open paying twice) replaces every one of
   // them. (The text may also arrive just after the editor is built, replacing only its

@@ -20,7 +20,7 @@ const serverPackageDir = path.resolve(benchDir, '..');
 const ywssBin = path.join(serverPackageDir, 'node_modules', '@y', 'websocket-server', 'src', 'server.js');
 
 /** Where the bench's build of our server goes (git-ignored; rebuilt on every bench run). */
-export const BUILT_HARNESS_DIR = path.join(benchDir, '.build');
+const BUILT_HARNESS_DIR = path.join(benchDir, '.build');
 let builtHarness: Promise<string> | null = null;
 
 /**
